@@ -1,0 +1,3 @@
+from reerisk.cli import main
+
+main()

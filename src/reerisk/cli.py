@@ -1,0 +1,385 @@
+"""The command line: parse, load, project, render, exit code. Nothing else lives here.
+
+Heavy modules (pydantic, yaml, holidays, rich, the engine) are imported inside
+the commands, so `reerisk --help` and `--version` stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from reerisk import __version__
+
+if TYPE_CHECKING:
+    from reerisk.engine import PlantInput, PlantProjection
+    from reerisk.models import ReferenceData, Scenario
+
+MAX_PROBLEMS_SHOWN = 50
+DEFAULT_RATES = (0.0, 0.25, 0.5, 0.75, 1.0)
+DEFAULT_HORIZON_DAYS = 365
+MAX_HORIZON_DAYS = 3660
+
+app = typer.Typer(
+    name="reerisk",
+    help=(
+        "Days until each plant runs out of export-licensed rare earths, "
+        "under each licence-approval rate."
+    ),
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class SchemaKind(StrEnum):
+    plants = "plants"
+    scenarios = "scenarios"
+    elements = "elements"
+
+
+Files = Annotated[
+    list[Path],
+    typer.Argument(help="Plant files: one plant, or a portfolio with plants:.", show_default=False),
+]
+ScenariosOpt = Annotated[
+    Path | None, typer.Option("--scenarios", help="Scenario file.", show_default=False)
+]
+ScenarioOpt = Annotated[
+    list[str] | None,
+    typer.Option("--scenario", help="Use only this scenario of --scenarios (repeatable).",
+                 show_default=False),
+]  # fmt: skip
+RateOpt = Annotated[
+    list[str] | None,
+    typer.Option("--rate", help="Approval rate, 0..1 or a percentage like 25% (repeatable); "
+                 "replaces the default grid 0, 25, 50, 75, 100 %.", show_default=False),
+]  # fmt: skip
+HorizonOpt = Annotated[
+    int, typer.Option("--horizon", help=f"Days to project, 1..{MAX_HORIZON_DAYS}.")
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Day 0 (YYYY-MM-DD) for every plant; default: each "
+                 "plant's as_of, else today.", show_default=False),
+]  # fmt: skip
+ElementsOpt = Annotated[
+    Path | None,
+    typer.Option("--elements", help="Reference data replacing the shipped elements.yaml.",
+                 show_default=False),
+]  # fmt: skip
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", help="Write to this file (atomically) instead of stdout.",
+                 show_default=False),
+]  # fmt: skip
+FailUnderOpt = Annotated[
+    int | None,
+    typer.Option("--fail-under", help="Exit 1 if any plant runs out in fewer than DAYS days "
+                 "under any reported scenario.", metavar="DAYS", show_default=False),
+]  # fmt: skip
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"reerisk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Show the version and exit.", callback=_version,
+                     is_eager=True),
+    ] = False,
+) -> None:  # fmt: skip
+    """Days until each plant runs out of export-licensed rare earths, per approval rate."""
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"reerisk: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn input and usage errors into messages on stderr and exit code 2."""
+    from reerisk.loading import InputError, UsageError
+
+    try:
+        yield
+    except UsageError as exc:
+        _fail(str(exc))
+    except InputError as exc:
+        for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
+            typer.echo(str(problem), err=True)
+        hidden = len(exc.problems) - MAX_PROBLEMS_SHOWN
+        if hidden > 0:
+            typer.echo(f"… and {hidden} more", err=True)
+        raise typer.Exit(2) from None
+
+
+def _parse_rate(text: str) -> float:
+    from reerisk.loading import UsageError
+
+    raw = text.strip()
+    try:
+        rate = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise UsageError(f"--rate {text!r}: expected a number 0..1 or a percentage") from None
+    if not 0 <= rate <= 1:
+        raise UsageError(f"--rate {text!r}: must be between 0 and 1 (0 % and 100 %)")
+    return rate
+
+
+def _parse_date(option: str, text: str | None) -> date | None:
+    from reerisk.loading import UsageError
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} {text!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _check_horizon(horizon: int) -> None:
+    from reerisk.loading import UsageError
+
+    if not 1 <= horizon <= MAX_HORIZON_DAYS:
+        raise UsageError(f"--horizon {horizon}: must be 1..{MAX_HORIZON_DAYS} days")
+
+
+def rate_scenario(rate: float) -> Scenario:
+    """A constant-rate scenario named like `25%`."""
+    from reerisk.models import Scenario
+    from reerisk.render.summary import percent
+
+    return Scenario(name=percent(rate), approval_rate=rate)
+
+
+def _choose_scenarios(
+    loaded: Sequence[Scenario], names: Sequence[str], rates: Sequence[float], have_file: bool
+) -> list[Scenario]:
+    from reerisk.loading import UsageError
+
+    chosen = list(loaded)
+    if names:
+        if not have_file:
+            raise UsageError("--scenario needs --scenarios FILE to choose from")
+        by_name = {s.name: s for s in loaded}
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise UsageError(
+                f"--scenario {missing[0]!r} is not in the scenarios file; "
+                f"it has: {', '.join(by_name)}"
+            )
+        chosen = [by_name[n] for n in names]
+    chosen += [rate_scenario(r) for r in rates]
+    if not have_file and not rates:
+        chosen = [rate_scenario(r) for r in DEFAULT_RATES]
+    return chosen
+
+
+def load_inputs(
+    files: Sequence[Path],
+    scenarios_file: Path | None,
+    scenario_names: Sequence[str],
+    rate_texts: Sequence[str],
+    elements_file: Path | None,
+) -> tuple[ReferenceData, list[PlantInput], list[Scenario]]:
+    """Read every file given, then raise one InputError listing every problem."""
+    from reerisk.loading import InputError, Problem, load_plants, load_reference, load_scenarios
+
+    rates = [_parse_rate(text) for text in rate_texts]
+    problems: list[Problem] = []
+    reference = load_reference(str(elements_file) if elements_file else None, problems)
+    plants = load_plants([str(f) for f in files], reference, problems)
+    loaded = load_scenarios(str(scenarios_file), problems) if scenarios_file else []
+    if problems or reference is None:
+        raise InputError(problems)
+    scenarios = _choose_scenarios(loaded, scenario_names, rates, scenarios_file is not None)
+    return reference, plants, scenarios
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Print to stdout, or replace `output` atomically (temporary file, then rename)."""
+    from reerisk.loading import UsageError
+
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    directory = output.parent if str(output.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=directory)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, output)
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
+
+
+def render_table(projections: Sequence[PlantProjection], horizon: int, to_file: bool) -> str | None:
+    """Print the Rich tables to the terminal, or return them as plain text for a file."""
+    from rich.console import Console
+
+    from reerisk.render.table import print_tables
+
+    if not to_file:
+        print_tables(Console(), projections, horizon)
+        return None
+    console = Console(record=True, width=120, file=open(os.devnull, "w"), color_system=None)  # noqa: SIM115
+    print_tables(console, projections, horizon)
+    return console.export_text()
+
+
+@app.command()
+def runway(
+    files: Files,
+    scenarios: ScenariosOpt = None,
+    scenario: ScenarioOpt = None,
+    rate: RateOpt = None,
+    horizon: HorizonOpt = DEFAULT_HORIZON_DAYS,
+    as_of: AsOfOpt = None,
+    elements: ElementsOpt = None,
+    output_format: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    fail_under: FailUnderOpt = None,
+) -> None:
+    """Days to stockout per plant and material, under each approval-rate scenario."""
+    with _user_errors():
+        _check_horizon(horizon)
+        day_zero = _parse_date("--as-of", as_of)
+        reference, plants, chosen = load_inputs(
+            files, scenarios, scenario or [], rate or [], elements
+        )
+        from reerisk.engine import project_plant
+
+        rare_earths = [e.symbol for e in sorted(reference.elements, key=lambda e: e.z)]
+        projections = [
+            project_plant(
+                item,
+                chosen,
+                reference.regimes,
+                rare_earths,
+                day_zero or item.plant.as_of or date.today(),
+                horizon,
+            )
+            for item in plants
+        ]
+        text = _render(projections, chosen, horizon, output_format, output is not None)
+        if text is not None:
+            write_output(text, output)
+    if fail_under is not None and any(
+        r.runway_days is not None and r.runway_days < fail_under
+        for p in projections
+        for r in p.results
+    ):
+        raise typer.Exit(1)
+
+
+def _render(
+    projections: Sequence[PlantProjection],
+    scenarios: Sequence[Scenario],
+    horizon: int,
+    output_format: OutputFormat,
+    to_file: bool,
+) -> str | None:
+    if output_format is OutputFormat.table:
+        return render_table(projections, horizon, to_file)
+    from reerisk.render import text
+
+    if output_format is OutputFormat.json:
+        return text.to_json(projections, scenarios, horizon)
+    if output_format is OutputFormat.csv:
+        return text.to_csv(projections)
+    return text.to_markdown(projections, horizon)
+
+
+@app.command()
+def validate(
+    files: Files,
+    scenarios: ScenariosOpt = None,
+    elements: ElementsOpt = None,
+) -> None:
+    """Check plant, scenario and reference files; print `ok: N plants, M scenarios`."""
+    with _user_errors():
+        _, plants, chosen = load_inputs(files, scenarios, [], [], elements)
+    count = len(chosen) if scenarios else 0
+    typer.echo(f"ok: {len(plants)} plants, {count} scenarios")
+
+
+@app.command("elements")
+def elements_command(
+    on: Annotated[
+        str | None,
+        typer.Option("--date", help="Show the regimes in force on this date (default today).",
+                     show_default=False),
+    ] = None,
+    elements: ElementsOpt = None,
+    output_format: FormatOpt = OutputFormat.table,
+) -> None:  # fmt: skip
+    """The 17 rare earths and the export-control regimes in force on a date."""
+    with _user_errors():
+        day = _parse_date("--date", on) or date.today()
+        from reerisk.loading import InputError, Problem, load_reference
+
+        problems: list[Problem] = []
+        reference = load_reference(str(elements) if elements else None, problems)
+        if reference is None:
+            raise InputError(problems)
+        from reerisk.render.reference import render_reference
+
+        write_output(render_reference(reference, day, output_format.value), None)
+
+
+@app.command()
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="Which file's schema.")] = SchemaKind.plants,
+) -> None:
+    """Print the JSON Schema of plant, scenario or reference files, for editors."""
+    import json
+
+    from pydantic import TypeAdapter
+
+    from reerisk.models import Plant, Portfolio, ReferenceData, ScenarioFile
+
+    if kind is SchemaKind.plants:
+        document = TypeAdapter(Portfolio | Plant).json_schema(by_alias=True)
+        document["title"] = "reerisk plant file"
+    elif kind is SchemaKind.scenarios:
+        document = ScenarioFile.model_json_schema(by_alias=True)
+    else:
+        document = ReferenceData.model_json_schema(by_alias=True)
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    typer.echo(json.dumps(document, indent=2))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,437 @@
+"""The input files as pydantic models: plants, scenarios and reference data.
+
+Every model forbids unknown keys (with a "did you mean" hint), is strict about
+types (`qty: true` is not 1) and is frozen. Cross-references that span a
+whole file, such as "every material a plant names is defined", are checked in
+`loading.py`, which knows where each value stood in the file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import math
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from reerisk.chem import CHEMICAL_SYMBOLS, suggest_symbol
+
+COMPOSITION_TOLERANCE = 1e-6
+
+
+def _parse_iso_date(value: Any) -> Any:
+    """Accept `YYYY-MM-DD` text (YAML dates stay text under our reader) or a `date`."""
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            raise PydanticCustomError(
+                "date_format", "expected a date as YYYY-MM-DD, got {value!r}", {"value": value}
+            )
+        try:
+            return date.fromisoformat(text)
+        except ValueError as exc:
+            raise PydanticCustomError(
+                "date_value",
+                "{value!r} is not a calendar date: {reason}",
+                {"value": value, "reason": str(exc)},
+            ) from None
+    if isinstance(value, date) and type(value) is not date:  # a datetime
+        raise PydanticCustomError("date_format", "expected a date without a time of day")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_parse_iso_date)]
+MaterialId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+PlantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Quantity = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+PositiveQuantity = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+Percent = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
+Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Days = Annotated[int, Field(ge=0, le=100_000)]
+PositiveDays = Annotated[int, Field(gt=0, le=100_000)]
+Channel = Literal["standard", "green"]
+EndUse = Literal["civilian", "dual-use", "military"]
+ProductionDays = Literal["all", "mon-fri", "mon-sat", "workdays"]
+
+
+def _unknown_key_message(model: type[BaseModel], key: object) -> str:
+    names = [info.alias or name for name, info in model.model_fields.items()]
+    match = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
+    hint = f"; did you mean '{match[0]}'?" if match else f"; expected one of: {', '.join(names)}"
+    return f"unknown key '{key}'{hint}"
+
+
+class Strict(BaseModel):
+    """Base of every input model: strict types, no unknown keys, immutable."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_unknown_keys(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """Rewrite pydantic's "Extra inputs are not permitted" into a did-you-mean hint."""
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            errors = exc.errors()
+            if not any(e["type"] == "extra_forbidden" and len(e["loc"]) == 1 for e in errors):
+                raise
+            details: list[InitErrorDetails] = []
+            for error in errors:
+                message = error["msg"]
+                if error["type"] == "extra_forbidden" and len(error["loc"]) == 1:
+                    message = _unknown_key_message(cls, error["loc"][0])
+                details.append(
+                    InitErrorDetails(
+                        type=PydanticCustomError(error["type"], message.replace("{", "{{")),
+                        loc=error["loc"],
+                        input=error["input"],
+                    )
+                )
+            raise ValidationError.from_exception_data(cls.__name__, details) from None
+
+
+# --- reference data -------------------------------------------------------------------
+
+
+class Element(Strict):
+    """One rare earth, as listed in `elements.yaml`."""
+
+    symbol: str
+    name: str
+    z: Annotated[int, Field(ge=1, le=118)]
+    group: Literal["light", "heavy"]
+    notes: str = ""
+
+
+class Suspension(Strict):
+    """A window, both ends inclusive, in which a regime is not applied."""
+
+    start: IsoDate = Field(alias="from")
+    until: IsoDate
+
+
+class Regime(Strict):
+    """An export-control regime: which elements need a licence, and when."""
+
+    id: str
+    title: str
+    authority: str
+    document: str
+    source: str
+    effective: IsoDate
+    ended: IsoDate | None = None
+    suspended: list[Suspension] = Field(default_factory=list)
+    elements: list[str]
+    min_content_pct: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0.0
+    notes: str = ""
+
+    def in_force(self, day: date) -> bool:
+        """True when the regime applies on `day` (SPEC §2.1)."""
+        if day < self.effective or (self.ended is not None and day >= self.ended):
+            return False
+        return not any(window.start <= day <= window.until for window in self.suspended)
+
+
+class ReferenceData(Strict):
+    """The contents of `elements.yaml`."""
+
+    elements: list[Element]
+    regimes: list[Regime]
+
+    @model_validator(mode="after")
+    def _regimes_name_known_elements(self) -> ReferenceData:
+        known = {element.symbol for element in self.elements}
+        for regime in self.regimes:
+            unknown = [symbol for symbol in regime.elements if symbol not in known]
+            if unknown:
+                raise ValueError(f"regime {regime.id} lists unknown elements {unknown}")
+        return self
+
+
+# --- plants ---------------------------------------------------------------------------
+
+
+class Material(Strict):
+    """Something a plant consumes: a magnet part (pcs) or a metal, alloy or oxide (kg).
+
+    `composition` is in mass-%. A material with no composition must be named
+    by a rare-earth symbol and is 100 % that element, in kg.
+    """
+
+    unit: Literal["pcs", "kg"] = "kg"
+    mass_g: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    composition: dict[str, Percent] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Material:
+        if self.unit == "pcs" and self.mass_g is None:
+            raise ValueError("mass_g (grams per piece) is required when unit is pcs")
+        if self.unit == "kg" and self.mass_g is not None:
+            raise ValueError("mass_g applies only to unit: pcs")
+        if self.composition:
+            for symbol in self.composition:
+                if symbol not in CHEMICAL_SYMBOLS:
+                    guess = suggest_symbol(symbol)
+                    hint = f"; did you mean '{guess}'?" if guess else ""
+                    raise ValueError(f"'{symbol}' is not a chemical element symbol{hint}")
+            total = math.fsum(self.composition.values())
+            if total > 100 + COMPOSITION_TOLERANCE:
+                raise ValueError(f"composition adds up to {total:g} %, more than 100 %")
+        return self
+
+
+class Line(Strict):
+    """A production line: units per production day times a bill of materials."""
+
+    product: str = ""
+    units_per_day: PositiveQuantity
+    bom: dict[MaterialId, Quantity]
+
+
+class Shutdown(Strict):
+    """Days, both ends inclusive, with no production."""
+
+    start: IsoDate = Field(alias="from")
+    end: IsoDate = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Shutdown:
+        if self.end < self.start:
+            raise ValueError(f"shutdown ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Shipment(Strict):
+    """A certain delivery: the full `qty` arrives on `arrives`."""
+
+    material: MaterialId
+    qty: PositiveQuantity
+    arrives: IsoDate
+
+
+class Application(Strict):
+    """One export-licence application for one shipment."""
+
+    material: MaterialId
+    qty: PositiveQuantity
+    filed: IsoDate
+    approved: IsoDate | None = None
+    channel: Channel = "standard"
+    transit_days: Days | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Application:
+        if self.approved is not None and self.approved < self.filed:
+            raise ValueError(f"approved ({self.approved}) is before filed ({self.filed})")
+        return self
+
+
+class StandingOrder(Strict):
+    """A repeating application: filed every `every_days` from `first_filed` to `until`."""
+
+    material: MaterialId
+    qty: PositiveQuantity
+    every_days: PositiveDays
+    first_filed: IsoDate
+    until: IsoDate | None = None
+    channel: Channel = "standard"
+    transit_days: Days | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> StandingOrder:
+        if self.until is not None and self.until < self.first_filed:
+            raise ValueError(f"until ({self.until}) is before first_filed ({self.first_filed})")
+        return self
+
+
+_SUPPLY_MARKERS = {
+    "shipment": ("arrives",),
+    "application": ("filed", "approved"),
+    "standing": ("every_days", "first_filed", "until"),
+}
+
+
+def _supply_kind(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return {Shipment: "shipment", Application: "application"}.get(type(value), "standing")
+    if not isinstance(value, dict):
+        return None
+    kinds = [kind for kind, keys in _SUPPLY_MARKERS.items() if any(k in value for k in keys)]
+    return kinds[0] if len(kinds) == 1 else None
+
+
+SupplyEntry = Annotated[
+    Annotated[Shipment, Tag("shipment")]
+    | Annotated[Application, Tag("application")]
+    | Annotated[StandingOrder, Tag("standing")],
+    Discriminator(
+        _supply_kind,
+        custom_error_type="supply_kind",
+        custom_error_message=(
+            "a supply entry is exactly one of: a shipment (arrives), an application "
+            "(filed, optionally approved) or a standing order (every_days + first_filed, "
+            "optionally until)"
+        ),
+    ),
+]
+
+
+class Plant(Strict):
+    """A plant: what it makes, what it holds, and what is on the way."""
+
+    id: PlantId
+    name: str = ""
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    region: str | None = None
+    end_use: EndUse = "civilian"
+    as_of: IsoDate | None = None
+    production_days: ProductionDays = "all"
+    shutdowns: list[Shutdown] = Field(default_factory=list)
+    transit_days: Days | None = None
+    lines: list[Line] = Field(default_factory=list)
+    demand: dict[MaterialId, Quantity] = Field(default_factory=dict)
+    inventory: dict[MaterialId, Quantity] = Field(default_factory=dict)
+    recovery_days: dict[MaterialId, Days] = Field(default_factory=dict)
+    materials: dict[MaterialId, Material] = Field(default_factory=dict)
+    supply: list[SupplyEntry] = Field(default_factory=list)
+
+    def named_materials(self) -> set[str]:
+        """Every material id this plant refers to, outside its own `materials`."""
+        named = set(self.demand) | set(self.inventory) | set(self.recovery_days)
+        for line in self.lines:
+            named |= set(line.bom)
+        named |= {entry.material for entry in self.supply}
+        return named
+
+
+class Portfolio(Strict):
+    """A file of several plants sharing file-level materials."""
+
+    materials: dict[MaterialId, Material] = Field(default_factory=dict)
+    plants: list[Plant]
+
+
+# --- scenarios ------------------------------------------------------------------------
+
+
+class RateStep(Strict):
+    """From a decision date on, this share of reviewed applications is approved."""
+
+    start: IsoDate = Field(alias="from")
+    rate: Rate
+
+
+def _steps_increase(steps: list[RateStep]) -> list[RateStep]:
+    for earlier, later in itertools.pairwise(steps):
+        if later.start <= earlier.start:
+            raise ValueError(
+                f"steps must be in strictly increasing 'from' order: {later.start} "
+                f"follows {earlier.start}"
+            )
+    return steps
+
+
+RateSteps = Annotated[list[RateStep], Field(min_length=1), AfterValidator(_steps_increase)]
+
+
+def _rate_kind(value: Any) -> str:
+    return "steps" if isinstance(value, list) else "constant"
+
+
+ApprovalRate = Annotated[
+    Annotated[Rate, Tag("constant")] | Annotated[RateSteps, Tag("steps")],
+    Discriminator(_rate_kind),
+]
+
+
+class Triangular(Strict):
+    """A triangular distribution of review working days (Monte Carlo only)."""
+
+    min: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
+    mode: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
+    max: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.min <= self.mode <= self.max:
+            raise ValueError(f"needs min <= mode <= max, got {self.min}, {self.mode}, {self.max}")
+        return self
+
+
+def _review_kind(value: Any) -> str:
+    return "triangular" if isinstance(value, dict | Triangular) else "fixed"
+
+
+ReviewDays = Annotated[
+    Annotated[Days, Tag("fixed")] | Annotated[Triangular, Tag("triangular")],
+    Discriminator(_review_kind),
+]
+
+
+def review_days_value(review: int | Triangular) -> int:
+    """The deterministic review time: the number itself, or a triangle's mode, rounded."""
+    return review if isinstance(review, int) else round(review.mode)
+
+
+class GreenChannel(Strict):
+    """Faster or more generous review for applications filed with `channel: green`."""
+
+    review_working_days: ReviewDays | None = None
+    approval_rate: ApprovalRate | None = None
+
+
+class When(Strict):
+    """Which plants an override applies to; every key given must match."""
+
+    plant: str | None = None
+    region: str | None = None
+    country: str | None = None
+    end_use: EndUse | None = None
+
+    def matches(self, plant: Plant) -> bool:
+        wanted = {"plant": plant.id, "region": plant.region}
+        wanted |= {"country": plant.country, "end_use": plant.end_use}
+        given = {"plant": self.plant, "region": self.region}
+        given |= {"country": self.country, "end_use": self.end_use}
+        return all(value is None or value == wanted[key] for key, value in given.items())
+
+
+class Override(Strict):
+    """Terms that replace the scenario's for matching plants, on both channels."""
+
+    when: When
+    approval_rate: ApprovalRate | None = None
+    review_working_days: ReviewDays | None = None
+
+
+class Scenario(Strict):
+    """One licence-approval scenario."""
+
+    name: Annotated[str, Field(min_length=1)]
+    description: str = ""
+    approval_rate: ApprovalRate
+    review_working_days: ReviewDays = 45
+    green_channel: GreenChannel | None = None
+    overrides: list[Override] = Field(default_factory=list)
+
+
+class ScenarioFile(Strict):
+    """The contents of a scenarios file."""
+
+    scenarios: list[Scenario]

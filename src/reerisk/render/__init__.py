@@ -1,0 +1,1 @@
+"""Renderers: results in, text out. Rich is imported only by `table`."""

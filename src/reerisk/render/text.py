@@ -1,0 +1,90 @@
+"""JSON, CSV and Markdown: plain text with no markup and no colour."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from reerisk import __version__
+from reerisk.engine import PlantProjection, ScenarioResult
+from reerisk.models import Scenario
+from reerisk.render.records import CSV_COLUMNS, csv_rows, plant_record, scenario_record
+from reerisk.render.summary import breakeven_text, runway_text
+
+
+def to_json(
+    projections: Sequence[PlantProjection], scenarios: Sequence[Scenario], horizon_days: int
+) -> str:
+    document = {
+        "reerisk": __version__,
+        "horizon_days": horizon_days,
+        "scenarios": [scenario_record(s) for s in scenarios],
+        "plants": [plant_record(p) for p in projections],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def to_csv(projections: Sequence[PlantProjection]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for projection in projections:
+        for row in csv_rows(projection):
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(_cell(h) for h in header) + " |"]
+    lines.append("|" + "|".join("---" for _ in header) + "|")
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def to_markdown(projections: Sequence[PlantProjection], horizon_days: int) -> str:
+    lines: list[str] = []
+    for projection in projections:
+        results = projection.results
+        title = f"{projection.id} — {projection.name}" if projection.name else projection.id
+        lines += [f"## {title}", "", f"As of {projection.as_of}, horizon {horizon_days} days.", ""]
+        header = ["material", "unit", *(r.scenario for r in results), "break-even"]
+        rows = []
+        for index, material in enumerate(results[0].materials if results else ()):
+            per = [r.materials[index] for r in results]
+            rows.append(
+                [material.id, material.unit]
+                + [runway_text(m.runway_days, m.stockout_date, horizon_days) for m in per]
+                + [breakeven_text([m.breakeven_rate for m in per])]
+            )
+        rows.append(_plant_row(results, horizon_days))
+        lines += [*_markdown_table(header, rows), ""]
+        lines += _element_lines(results, horizon_days)
+    return "\n".join(lines)
+
+
+def _plant_row(results: Sequence[ScenarioResult], horizon_days: int) -> list[str]:
+    cells = []
+    for r in results:
+        text = runway_text(r.runway_days, r.stockout_date, horizon_days)
+        cells.append(f"**{text}**" + (f" ({r.binding_material})" if r.binding_material else ""))
+    return ["**plant**", "", *cells, breakeven_text([r.breakeven_rate for r in results])]
+
+
+def _element_lines(results: Sequence[ScenarioResult], horizon_days: int) -> list[str]:
+    if not results or not results[0].elements:
+        return []
+    header = ["element", "controlled", "kg/day", "stock kg", *(r.scenario for r in results)]
+    rows = []
+    for index, element in enumerate(results[0].elements):
+        rows.append(
+            [element.symbol, "yes" if element.controlled else "no",
+             f"{element.demand_kg_per_day:,.3f}", f"{element.stock_kg:,.1f}"]
+            + [runway_text(r.elements[index].runway_days, None, horizon_days) for r in results]
+        )  # fmt: skip
+    return [*_markdown_table(header, rows), ""]
