@@ -58,45 +58,79 @@ class SchemaKind(StrEnum):
 
 Files = Annotated[
     list[Path],
-    typer.Argument(help="Plant files: one plant, or a portfolio with plants:.", show_default=False),
+    typer.Argument(
+        help="Plant files: one plant, or a portfolio with plants:.",
+        metavar="FILE",
+        show_default=False,
+    ),
 ]
 ScenariosOpt = Annotated[
-    Path | None, typer.Option("--scenarios", help="Scenario file.", show_default=False)
+    Path | None,
+    typer.Option("--scenarios", help="Scenario file.", metavar="FILE", show_default=False),
 ]
 ScenarioOpt = Annotated[
     list[str] | None,
-    typer.Option("--scenario", help="Use only this scenario of --scenarios (repeatable).",
-                 show_default=False),
-]  # fmt: skip
+    typer.Option(
+        "--scenario",
+        help="Use only this scenario of --scenarios (repeatable).",
+        metavar="NAME",
+        show_default=False,
+    ),
+]
 RateOpt = Annotated[
     list[str] | None,
-    typer.Option("--rate", help="Approval rate, 0..1 or a percentage like 25% (repeatable); "
-                 "replaces the default grid 0, 25, 50, 75, 100 %.", show_default=False),
-]  # fmt: skip
+    typer.Option(
+        "--rate",
+        help="Approval rate, 0..1 or a percentage like 25% (repeatable); "
+        "replaces the default grid 0, 25, 50, 75, 100 %.",
+        metavar="RATE",
+        show_default=False,
+    ),
+]
 HorizonOpt = Annotated[
-    int, typer.Option("--horizon", help=f"Days to project, 1..{MAX_HORIZON_DAYS}.")
+    int,
+    typer.Option("--horizon", help=f"Days to project, 1..{MAX_HORIZON_DAYS}.", metavar="DAYS"),
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="Day 0 (YYYY-MM-DD) for every plant; default: each "
-                 "plant's as_of, else today.", show_default=False),
-]  # fmt: skip
+    typer.Option(
+        "--as-of",
+        help="Day 0 for every plant; default: each plant's as_of, else today.",
+        metavar="YYYY-MM-DD",
+        show_default=False,
+    ),
+]
 ElementsOpt = Annotated[
     Path | None,
-    typer.Option("--elements", help="Reference data replacing the shipped elements.yaml.",
-                 show_default=False),
-]  # fmt: skip
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+    typer.Option(
+        "--elements",
+        help="Reference data replacing the shipped elements.yaml.",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", help="Output format: table, json, csv or markdown.", metavar="FORMAT"),
+]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("--output", help="Write to this file (atomically) instead of stdout.",
-                 show_default=False),
-]  # fmt: skip
+    typer.Option(
+        "--output",
+        help="Write to this file (atomically) instead of stdout.",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
 FailUnderOpt = Annotated[
     int | None,
-    typer.Option("--fail-under", help="Exit 1 if any plant runs out in fewer than DAYS days "
-                 "under any reported scenario.", metavar="DAYS", show_default=False),
-]  # fmt: skip
+    typer.Option(
+        "--fail-under",
+        help="Exit 1 if any plant runs out in fewer than DAYS days under any reported scenario.",
+        metavar="DAYS",
+        show_default=False,
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -335,6 +369,7 @@ def elements_command(
     on: Annotated[
         str | None,
         typer.Option("--date", help="Show the regimes in force on this date (default today).",
+                     metavar="YYYY-MM-DD",
                      show_default=False),
     ] = None,
     elements: ElementsOpt = None,
@@ -356,7 +391,10 @@ def elements_command(
 
 @app.command()
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="Which file's schema.")] = SchemaKind.plants,
+    kind: Annotated[
+        SchemaKind,
+        typer.Argument(help="Which file's schema: plants, scenarios or elements.", metavar="KIND"),
+    ] = SchemaKind.plants,
 ) -> None:
     """Print the JSON Schema of plant, scenario or reference files, for editors."""
     import json

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path as FilePath
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from reerisk.calendar import known_countries
 from reerisk.chem import suggest_symbol
@@ -26,18 +26,19 @@ from reerisk.engine import PlantInput
 from reerisk.models import (
     Application,
     Material,
+    MaterialId,
     Plant,
     ReferenceData,
     Scenario,
     StandingOrder,
 )
-from reerisk.yamlread import Document, Path, Position, YamlError, parse_yaml
+from reerisk.yamlread import Document, Path, YamlError, parse_yaml
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _UNION_TAGS = frozenset(
     {"shipment", "application", "standing", "constant", "steps", "fixed", "triangular"}
 )
-_MATERIALS = TypeAdapter(dict[str, Material])
+_MATERIAL_ID: TypeAdapter[str] = TypeAdapter(MaterialId)
 
 
 @dataclass(frozen=True)
@@ -83,27 +84,32 @@ class SourceFile:
     doc: Document
     problems: list[Problem]
 
+    def sorted_problems(self) -> list[Problem]:
+        """The problems in the order they stand in the file."""
+        return sorted(self.problems, key=lambda problem: (problem.line, problem.column))
+
     def report(self, path: Path, message: str, *, at_key: bool = False) -> None:
         position = self.doc.locate(path, at_key=at_key)
         self.problems.append(
             Problem(self.name, position.line, position.column, format_path(path), message)
         )
 
-    def validate(self, model: Any, path: Path) -> Any:
-        """Validate the value at `path` as `model`; report and return None on failure."""
-        value = self.doc.value
-        for part in path:
-            value = value[part]
+    def validate(self, model: Any, path: Path, *, value: Any = None) -> Any:
+        """Validate the value at `path` (or `value`) as `model`; report, return None, on failure."""
+        if value is None:
+            value = self.doc.value
+            for part in path:
+                value = value[part]
         try:
             if isinstance(model, TypeAdapter):
                 return model.validate_python(value)
             return model.model_validate(value)
         except ValidationError as exc:
             for error in exc.errors():
-                self._report_validation(path, error)
+                self._report_validation(path, error, at_key=model is _MATERIAL_ID)
             return None
 
-    def _report_validation(self, prefix: Path, error: Any) -> None:
+    def _report_validation(self, prefix: Path, error: Any, *, at_key: bool) -> None:
         path = _data_path(self.doc.value, (*prefix, *error["loc"]))
         message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
         value = error.get("input")
@@ -112,9 +118,9 @@ class SourceFile:
         ):
             shown = repr(value)
             shown = shown if len(shown) <= 40 else shown[:37] + "..."
-            if shown not in message:
+            if "got " not in message:
                 message += f" (got {shown})"
-        self.report(path, message, at_key=error["type"] == "extra_forbidden")
+        self.report(path, message, at_key=at_key or error["type"] == "extra_forbidden")
 
 
 def _data_path(root: Any, loc: Iterable[Any]) -> Path:
@@ -198,7 +204,10 @@ def parse_source(name: str, data: bytes) -> SourceFile:
     except YamlError as exc:
         position = exc.position
         raise InputError([Problem(name, position.line, position.column, "", exc.message)]) from None
-    return SourceFile(name, doc, [])
+    problems = [
+        Problem(name, e.position.line, e.position.column, "", e.message) for e in doc.errors
+    ]
+    return SourceFile(name, doc, problems)
 
 
 def _expect_mapping(source: SourceFile, what: str) -> bool:
@@ -237,7 +246,7 @@ def load_reference(filename: str | None, problems: list[Problem]) -> ReferenceDa
         problems.extend(exc.problems)
         return None
     reference: ReferenceData | None = source.validate(ReferenceData, ())
-    problems.extend(source.problems)
+    problems.extend(source.sorted_problems())
     return reference
 
 
@@ -269,7 +278,7 @@ def load_plants(
             item = _resolve(source, path, plant, shared, rare_earths)
             if item is not None:
                 found.append(item)
-        problems.extend(source.problems)
+        problems.extend(source.sorted_problems())
     return found
 
 
@@ -284,19 +293,39 @@ def _plants_in(
         plant = source.validate(Plant, ())
         return [((), plant, {})] if plant is not None else []
     _check_keys(source, ("materials", "plants"), ("plants",))
-    shared: dict[str, Material] = {}
-    if "materials" in value:
-        shared = source.validate(_MATERIALS, ("materials",)) or {}
-        _check_elementless(source, ("materials",), shared, rare_earths)
+    shared, shared_ids = _shared_materials(source, value.get("materials"), rare_earths)
     if not isinstance(value["plants"], list) or not value["plants"]:
         source.report(("plants",), "expected a list of one or more plants")
         return []
     plants: list[tuple[Path, Plant, dict[str, Material]]] = []
     for index in range(len(value["plants"])):
         plant = source.validate(Plant, ("plants", index))
-        if plant is not None:
-            plants.append((("plants", index), plant, shared))
+        if plant is None:
+            continue
+        if plant.named_materials() & (shared_ids - set(shared)):
+            continue  # it names a shared material that is invalid, which is reported already
+        plants.append((("plants", index), plant, shared))
     return plants
+
+
+def _shared_materials(
+    source: SourceFile, raw: Any, rare_earths: set[str]
+) -> tuple[dict[str, Material], set[str]]:
+    """The file-level materials that are valid, and the ids of all of them, valid or not."""
+    if raw is None:
+        return {}, set()
+    if not isinstance(raw, dict):
+        source.report(("materials",), "expected a mapping of material id to material")
+        return {}, set()
+    valid: dict[str, Material] = {}
+    for material_id in raw:
+        if source.validate(_MATERIAL_ID, ("materials", material_id), value=material_id) is None:
+            continue
+        material = source.validate(Material, ("materials", material_id))
+        if material is not None:
+            valid[material_id] = material
+    _check_elementless(source, ("materials",), valid, rare_earths)
+    return valid, set(raw)
 
 
 def _check_elementless(
@@ -412,7 +441,7 @@ def load_scenarios(filename: str, problems: list[Problem]) -> list[Scenario]:
             source.report(("scenarios",), "expected a list of one or more scenarios")
         elif isinstance(listed, list):
             scenarios = _each_scenario(source, listed)
-    problems.extend(source.problems)
+    problems.extend(source.sorted_problems())
     return scenarios
 
 
@@ -433,13 +462,3 @@ def _each_scenario(source: SourceFile, listed: list[Any]) -> list[Scenario]:
         first_seen[scenario.name] = index
         scenarios.append(scenario)
     return scenarios
-
-
-def model_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The JSON Schema of an input model, as editors use it."""
-    return model.model_json_schema(by_alias=True)
-
-
-def position_of(source: SourceFile, path: Path) -> Position:
-    """Where `path` stands in `source` (for tests and messages)."""
-    return source.doc.locate(path)

@@ -25,6 +25,7 @@ from pydantic import (
     Tag,
     ValidationError,
     ValidatorFunctionWrapHandler,
+    field_validator,
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -40,15 +41,13 @@ def _parse_iso_date(value: Any) -> Any:
         text = value.strip()
         if len(text) != 10 or text[4] != "-" or text[7] != "-":
             raise PydanticCustomError(
-                "date_format", "expected a date as YYYY-MM-DD, got {value!r}", {"value": value}
+                "date_format", f"expected a date as YYYY-MM-DD, got {value!r}"
             )
         try:
             return date.fromisoformat(text)
         except ValueError as exc:
             raise PydanticCustomError(
-                "date_value",
-                "{value!r} is not a calendar date: {reason}",
-                {"value": value, "reason": str(exc)},
+                "date_value", f"{value!r} is not a calendar date: {exc}"
             ) from None
     if isinstance(value, date) and type(value) is not date:  # a datetime
         raise PydanticCustomError("date_format", "expected a date without a time of day")
@@ -178,21 +177,26 @@ class Material(Strict):
     mass_g: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
     composition: dict[str, Percent] | None = None
 
-    @model_validator(mode="after")
-    def _check(self) -> Material:
-        if self.unit == "pcs" and self.mass_g is None:
-            raise ValueError("mass_g (grams per piece) is required when unit is pcs")
-        if self.unit == "kg" and self.mass_g is not None:
-            raise ValueError("mass_g applies only to unit: pcs")
-        if self.composition:
-            for symbol in self.composition:
+    @field_validator("composition")
+    @classmethod
+    def _real_elements(cls, composition: dict[str, float] | None) -> dict[str, float] | None:
+        if composition:
+            for symbol in composition:
                 if symbol not in CHEMICAL_SYMBOLS:
                     guess = suggest_symbol(symbol)
                     hint = f"; did you mean '{guess}'?" if guess else ""
                     raise ValueError(f"'{symbol}' is not a chemical element symbol{hint}")
-            total = math.fsum(self.composition.values())
+            total = math.fsum(composition.values())
             if total > 100 + COMPOSITION_TOLERANCE:
                 raise ValueError(f"composition adds up to {total:g} %, more than 100 %")
+        return composition
+
+    @model_validator(mode="after")
+    def _mass_for_pieces(self) -> Material:
+        if self.unit == "pcs" and self.mass_g is None:
+            raise ValueError("mass_g (grams per piece) is required when unit is pcs")
+        if self.unit == "kg" and self.mass_g is not None:
+            raise ValueError("mass_g applies only to unit: pcs")
         return self
 
 

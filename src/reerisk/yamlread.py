@@ -41,6 +41,7 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 _CORE_TAG = "tag:yaml.org,2002:"
+_DUPLICATE = "\x00duplicate"  # stands in for a repeated key, whose value is dropped
 _SCALAR_TAGS = frozenset({"str", "int", "float", "bool", "null"})
 
 
@@ -68,6 +69,7 @@ class Document:
     value: Any
     positions: dict[Path, Position] = field(default_factory=dict)
     key_positions: dict[Path, Position] = field(default_factory=dict)
+    errors: list[YamlError] = field(default_factory=list)
 
     def locate(self, path: Path, *, at_key: bool = False) -> Position:
         """The position of `path`, or of its nearest ancestor that has one.
@@ -240,8 +242,11 @@ class _Builder:
     def mapping_key(self, frame: _Frame, text: str, position: Position) -> None:
         assert isinstance(frame.value, dict)
         if text in frame.value:
-            first = frame.first_key_lines[text]
-            raise YamlError(f"duplicate key '{text}' (first given on line {first})", position)
+            # Reported, and the second value dropped, so the rest of the file is still checked.
+            first = frame.first_key_lines.get(text, position.line)
+            message = f"duplicate key '{text}' (first given on line {first})"
+            self.doc.errors.append(YamlError(message, position))
+            text = _DUPLICATE
         frame.key = text
         frame.key_position = position
         frame.first_key_lines[text] = position.line
@@ -262,8 +267,9 @@ class _Builder:
             top.value.append(value)
             return
         assert top.key is not None and top.key_position is not None
-        self.doc.key_positions[path] = top.key_position
-        top.value[top.key] = value
+        if top.key != _DUPLICATE:
+            self.doc.key_positions[path] = top.key_position
+            top.value[top.key] = value
         top.key = None
 
 
