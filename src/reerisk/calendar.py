@@ -26,11 +26,17 @@ def country_calendar(country: str) -> Any:
 
 
 @cache
-def known_countries() -> frozenset[str]:
-    """Countries that `holidays` has working-day calendars for."""
-    import holidays
+def has_calendar(country: str) -> bool:
+    """Does `holidays` have a working-day calendar for this country?
 
-    return frozenset(holidays.list_supported_countries())
+    Loads that one country's module only: listing every supported country
+    would import them all, a tenth of a second at start-up.
+    """
+    try:
+        country_calendar(country)
+    except NotImplementedError:
+        return False
+    return True
 
 
 def production_days(plant: Plant, start: date, horizon_days: int) -> list[bool]:

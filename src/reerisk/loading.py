@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from reerisk.calendar import known_countries
+from reerisk.calendar import has_calendar
 from reerisk.chem import suggest_symbol
 from reerisk.engine import PlantInput
 from reerisk.models import (
@@ -394,7 +394,7 @@ def _resolve(
     if plant.production_days == "workdays":
         if plant.country is None:
             source.report((*path, "production_days"), "production_days: workdays needs a country")
-        elif plant.country not in known_countries():
+        elif not has_calendar(plant.country):
             source.report(
                 (*path, "country"),
                 f"no working-day calendar for country '{plant.country}'; "

@@ -69,10 +69,9 @@ def _material_cell(material: MaterialResult, horizon_days: int) -> Text:
 
 
 def _plant_cell(result: ScenarioResult, horizon_days: int) -> Text:
-    return runway_cell(
-        result.runway_days, result.stockout_date, horizon_days,
-        note=result.binding_material, bold=True,
-    )  # fmt: skip
+    """The plant's runway, naming the binding material when there is a choice."""
+    note = result.binding_material if len(result.materials) > 1 else None
+    return runway_cell(result.runway_days, result.stockout_date, horizon_days, note=note, bold=True)
 
 
 def plant_table(projection: PlantProjection, horizon_days: int, width: int) -> Table:
@@ -80,11 +79,16 @@ def plant_table(projection: PlantProjection, horizon_days: int, width: int) -> T
     results = projection.results
     materials = results[0].materials if results else ()
     table = _new_table(projection, horizon_days)
-    needed = LABEL_WIDTH + (CELL_WIDTH + 3) * (len(results) + 1)
+    cell_width = CELL_WIDTH
+    if len(materials) > 1:
+        cell_width = max(cell_width, *(len(m.id) for m in materials))
+    needed = LABEL_WIDTH + (cell_width + 3) * len(results) + CELL_WIDTH + 3
     if needed <= width:
         table.add_column("material", overflow="fold")
         for result in results:
-            table.add_column(result.scenario, justify="right", overflow="fold")
+            table.add_column(
+                result.scenario, justify="right", overflow="fold", min_width=cell_width
+            )
         table.add_column("break-even", justify="right")
         for index, material in enumerate(materials):
             per = [r.materials[index] for r in results]
@@ -99,7 +103,7 @@ def plant_table(projection: PlantProjection, horizon_days: int, width: int) -> T
     table.add_column("scenario", overflow="fold")
     for material in materials:
         table.add_column(_label(material), justify="right", overflow="fold")
-    table.add_column("plant", justify="right")
+    table.add_column("plant", justify="right", min_width=cell_width)
     table.add_column("break-even", justify="right")
     for result in results:
         rate = "none" if result.breakeven_rate is None else percent(result.breakeven_rate)
