@@ -384,9 +384,16 @@ def elements_command(
         reference = load_reference(str(elements) if elements else None, problems)
         if reference is None:
             raise InputError(problems)
-        from reerisk.render.reference import render_reference
+        if output_format is OutputFormat.table:
+            from rich.console import Console
 
-        write_output(render_reference(reference, day, output_format.value), None)
+            from reerisk.render.reference import print_reference
+
+            print_reference(Console(), reference, day)
+        else:
+            from reerisk.render.reference import render_reference
+
+            write_output(render_reference(reference, day, output_format.value), None)
 
 
 @app.command()

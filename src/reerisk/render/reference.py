@@ -6,9 +6,12 @@ import csv
 import io
 import json
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reerisk.models import ReferenceData, Regime
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def regime_status(regime: Regime, day: date) -> str:
@@ -38,6 +41,7 @@ def reference_records(reference: ReferenceData, day: date) -> dict[str, Any]:
 
 
 def render_reference(reference: ReferenceData, day: date, output_format: str) -> str:
+    """JSON, CSV or Markdown text of the elements and regimes on `day`."""
     records = reference_records(reference, day)
     if output_format == "json":
         return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
@@ -66,14 +70,14 @@ def render_reference(reference: ReferenceData, day: date, output_format: str) ->
                 f"{' '.join(regime['elements'])} |"
             )
         return "\n".join(lines) + "\n"
-    return _table(records)
+    raise ValueError(f"unknown format {output_format!r}")
 
 
-def _table(records: dict[str, Any]) -> str:
-    from rich.console import Console
+def print_reference(console: Console, reference: ReferenceData, day: date) -> None:
+    """Rich tables of the elements and regimes on `day`."""
     from rich.table import Table
 
-    console = Console()
+    records = reference_records(reference, day)
     elements = Table(title=f"Rare earths on {records['date']}", title_justify="left")
     for name in ("element", "name", "Z", "group", "controlled by"):
         elements.add_column(name)
@@ -90,4 +94,3 @@ def _table(records: dict[str, Any]) -> str:
                         " ".join(regime["elements"]), regime["source"])  # fmt: skip
     console.print(elements)
     console.print(regimes)
-    return ""
