@@ -245,7 +245,7 @@ def load_inputs(
     """Read every file given, then raise one InputError listing every problem."""
     from reerisk.loading import InputError, Problem, load_plants, load_reference, load_scenarios
 
-    rates = [_parse_rate(text) for text in rate_texts]
+    rates = list(dict.fromkeys(_parse_rate(text) for text in rate_texts))  # 0.3 and 30% once
     problems: list[Problem] = []
     reference = load_reference(str(elements_file) if elements_file else None, problems)
     plants = load_plants([str(f) for f in files], reference, problems)

@@ -188,7 +188,7 @@ class Material(Strict):
                     raise ValueError(f"'{symbol}' is not a chemical element symbol{hint}")
             total = math.fsum(composition.values())
             if total > 100 + COMPOSITION_TOLERANCE:
-                raise ValueError(f"composition adds up to {total:g} %, more than 100 %")
+                raise ValueError(f"composition adds up to {total:.10g} %, more than 100 %")
         return composition
 
     @model_validator(mode="after")

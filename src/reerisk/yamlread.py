@@ -54,12 +54,13 @@ class Position:
 
 
 class YamlError(Exception):
-    """The text is not YAML that reerisk accepts. Carries a position."""
+    """The text is not YAML that reerisk accepts. Carries a position, and a path when known."""
 
-    def __init__(self, message: str, position: Position) -> None:
+    def __init__(self, message: str, position: Position, path: Path = ()) -> None:
         super().__init__(message)
         self.message = message
         self.position = position
+        self.path = path
 
 
 @dataclass
@@ -212,7 +213,7 @@ class _Builder:
         try:
             value = _scalar_value(event)
         except ValueError as exc:
-            raise YamlError(str(exc), position) from None
+            raise YamlError(str(exc), position, self.child_path()) from None
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1)
         self.attach(value, 1, position)
@@ -227,9 +228,11 @@ class _Builder:
         value, size = self.anchors[name]
         self.expanded += size
         if self.expanded > self.alias_budget:
+            # SPEC §2.2.1: no line is natural for an alias bomb; the file as a whole is refused.
             raise YamlError(
-                f"aliases expand to more than {self.alias_budget} values; refusing the file",
-                position,
+                f"aliases expand to more than {self.alias_budget} values (alias *{name} on "
+                f"line {position.line}); refusing the file",
+                Position(1, 1),
             )
         top = self.stack[-1] if self.stack else None
         if isinstance(top, _Frame) and isinstance(top.value, dict) and top.key is None:
@@ -245,7 +248,7 @@ class _Builder:
             # Reported, and the second value dropped, so the rest of the file is still checked.
             first = frame.first_key_lines.get(text, position.line)
             message = f"duplicate key '{text}' (first given on line {first})"
-            self.doc.errors.append(YamlError(message, position))
+            self.doc.errors.append(YamlError(message, position, (*frame.path, text)))
             text = _DUPLICATE
         frame.key = text
         frame.key_position = position

@@ -1,0 +1,157 @@
+"""Checks that span a plant: names that must be defined, defaults that must exist.
+
+They run on the raw mapping, not on the validated model, so a plant with a bad
+quantity still gets its undefined materials reported in the same run:
+
+    materials: {Dy: {}}
+    inventory: {Dy: -1, Tb: 5}     ->  inventory.Dy: must be >= 0
+                                       inventory.Tb: material 'Tb' is not defined
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from reerisk.calendar import has_calendar
+from reerisk.chem import suggest_symbol
+from reerisk.sources import SourceFile
+from reerisk.yamlread import Path
+
+_COUNTRY = re.compile(r"[A-Z]{2}\Z")
+_NEEDS_TRANSIT = ("filed", "every_days", "first_filed")
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _entries(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    if isinstance(value, list):
+        for index, entry in enumerate(value):
+            if isinstance(entry, dict):
+                yield index, entry
+
+
+def named_places(raw: dict[str, Any]) -> list[tuple[Path, str, bool]]:
+    """Every place a plant names a material: (path, material id, whether the path is a key)."""
+    places: list[tuple[Path, str, bool]] = []
+    for field in ("demand", "inventory", "recovery_days"):
+        places += [((field, m), m, True) for m in _mapping(raw.get(field))]
+    for index, line in _entries(raw.get("lines")):
+        places += [(("lines", index, "bom", m), m, True) for m in _mapping(line.get("bom"))]
+    for index, entry in _entries(raw.get("supply")):
+        if isinstance(entry.get("material"), str):
+            places.append((("supply", index, "material"), entry["material"], False))
+    return places
+
+
+def check_elementless(
+    source: SourceFile, path: Path, materials: dict[str, Any], rare_earths: set[str] | None
+) -> None:
+    """A material with no composition must be named by a rare-earth symbol.
+
+    `rare_earths` is None when the reference data could not be read: then
+    nothing is known to be a rare earth, and the check is skipped.
+    """
+    if rare_earths is None:
+        return
+    for material_id, material in materials.items():
+        if not isinstance(material, dict) or material.get("composition"):
+            continue
+        if material_id in rare_earths:
+            continue
+        guess = suggest_symbol(material_id)
+        if guess in rare_earths:
+            hint = f"; did you mean '{guess}'?"
+        else:
+            hint = "; give its composition in mass-%, or name it by a rare-earth symbol such as Dy"
+        source.report(
+            (*path, material_id),
+            f"material '{material_id}' has no composition and is not a rare-earth symbol{hint}",
+            at_key=True,
+        )
+
+
+def check_plant(
+    source: SourceFile,
+    path: Path,
+    raw: Any,
+    shared_ids: set[str],
+    invalid_shared: set[str],
+    rare_earths: set[str] | None,
+    *,
+    fields_valid: bool,
+) -> bool:
+    """Report what is wrong across the plant at `path`; True when nothing is.
+
+    With `fields_valid` false (the model already reported problems), a plant
+    that names no material is not reported again: a typo'd key is the likelier cause.
+    """
+    if not isinstance(raw, dict):
+        return False
+    before = len(source.problems)
+    own = _mapping(raw.get("materials"))
+    for material_id in own:
+        if material_id in shared_ids:
+            source.report(
+                (*path, "materials", material_id),
+                f"material '{material_id}' is also defined in the file's shared materials",
+                at_key=True,
+            )
+    check_elementless(source, (*path, "materials"), own, rare_earths)
+    places = named_places(raw)
+    defined = shared_ids | set(own)
+    for place, material_id, is_key in places:
+        if material_id not in defined:
+            message = undefined_message(material_id, defined, rare_earths or set())
+            source.report((*path, *place), message, at_key=is_key)
+    _check_transit(source, path, raw)
+    _check_calendar(source, path, raw)
+    if fields_valid and not places and not own:
+        source.report(path, "a plant needs at least one material (lines, demand or inventory)")
+    uses_invalid = any(material_id in invalid_shared for _, material_id, _ in places)
+    return len(source.problems) == before and not uses_invalid
+
+
+def _check_transit(source: SourceFile, path: Path, raw: dict[str, Any]) -> None:
+    if raw.get("transit_days") is not None:
+        return
+    for index, entry in _entries(raw.get("supply")):
+        if "arrives" in entry or "transit_days" in entry:
+            continue
+        if any(key in entry for key in _NEEDS_TRANSIT):
+            source.report(
+                (*path, "supply", index),
+                "transit_days is required here (or set a plant-wide transit_days)",
+            )
+
+
+def _check_calendar(source: SourceFile, path: Path, raw: dict[str, Any]) -> None:
+    if raw.get("production_days") != "workdays":
+        return
+    country = raw.get("country")
+    if country is None:
+        source.report((*path, "production_days"), "production_days: workdays needs a country")
+    elif isinstance(country, str) and _COUNTRY.match(country) and not has_calendar(country):
+        source.report(
+            (*path, "country"),
+            f"no working-day calendar for country '{country}'; use an ISO 3166 alpha-2 "
+            "code, or production_days: mon-fri",
+        )
+
+
+def undefined_message(material_id: str, defined: set[str], rare_earths: set[str]) -> str:
+    """Say that a material is not defined, with the likeliest fix."""
+    message = f"material '{material_id}' is not defined"
+    guess = suggest_symbol(material_id)
+    if material_id in rare_earths:
+        return f"{message}; add '{material_id}: {{}}' under materials"
+    if guess in rare_earths and guess != material_id:
+        return f"{message}; did you mean '{guess}'?"
+    match = difflib.get_close_matches(material_id, sorted(defined), n=1)
+    if match:
+        return f"{message}; did you mean '{match[0]}'?"
+    return f"{message}; define it under materials (in the plant or at the top of the file)"

@@ -1,0 +1,135 @@
+"""Helpers shared by test_cli.py and test_loading.py (not a conftest: plain imports)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from typer.testing import CliRunner, Result
+
+from reerisk.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+PLANTS = DATA / "plants.yaml"
+SCENARIOS = DATA / "scenarios.yaml"
+SHIPPED_ELEMENTS = ROOT / "src" / "reerisk" / "data" / "elements.yaml"
+
+SAMPLE_PLANT_IDS = (
+    "de-ev-traction",
+    "us-eps-brake",
+    "jp-compact-car",
+    "us-defense-actuators",
+    "dk-wind-nacelle",
+    "ee-magnet-maker",
+)
+SAMPLE_SCENARIO_NAMES = (
+    "embargo",
+    "clepa-early-june",
+    "clepa-late-june",
+    "london-framework",
+    "slow-review",
+    "eu-green-channel",
+)
+DEFAULT_GRID = ("0%", "25%", "50%", "75%", "100%")
+
+ANSI = re.compile(r"\x1b\[")
+# FILE:LINE:COL: rest   (the file name may not contain ':' in these tests)
+PROBLEM = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<rest>.+)$")
+
+# Keep the caller's environment from leaking into the runs.
+CLEAN_ENV: dict[str, str | None] = {
+    "REERISK_MAX_BYTES": None,
+    "FORCE_COLOR": None,
+    "NO_COLOR": None,
+    "TTY_COMPATIBLE": None,
+    "TTY_INTERACTIVE": None,
+    "COLUMNS": None,
+}
+
+# A minimal valid plant: 100 kg of Dy, 1 kg a day, every day.
+#   line 1: id, 2: as_of, 3: materials, 4: Dy, 5: inventory, 6: demand, 7: recovery_days
+PLANT = """\
+id: p1
+as_of: 2025-06-02
+materials:
+  Dy: {}
+inventory: {Dy: 100}
+demand: {Dy: 1}
+recovery_days: {Dy: 120}
+"""
+
+
+def run(*args: object, env: Mapping[str, str | None] | None = None, color: bool = False) -> Result:
+    """Invoke `reerisk ARGS...` in-process, with a clean environment."""
+    merged = dict(CLEAN_ENV)
+    merged.update(env or {})
+    return CliRunner().invoke(app, [str(a) for a in args], env=merged, color=color)
+
+
+def write(directory: Path, name: str, content: str | bytes) -> Path:
+    """Write `content` exactly (no newline translation) and return the path."""
+    path = directory / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_bytes(content.encode("utf-8"))
+    return path
+
+
+def where(text: str, needle: str, nth: int = 1) -> str:
+    """`LINE:COL` (1-based) of the nth occurrence of `needle` in `text`."""
+    offset = -1
+    for _ in range(nth):
+        offset = text.index(needle, offset + 1)
+    before = text[:offset]
+    line = before.count("\n") + 1
+    column = offset - (before.rfind("\n") + 1) + 1
+    return f"{line}:{column}"
+
+
+def assert_no_traceback(result: Result) -> None:
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+
+
+def stderr_lines(result: Result) -> list[str]:
+    return result.stderr.splitlines()
+
+
+def assert_ok(result: Result) -> None:
+    assert result.exit_code == 0, result.output
+    assert_no_traceback(result)
+    assert result.stderr == "", result.stderr
+
+
+def assert_input_error(result: Result, *expected: str) -> list[str]:
+    """Exit 2, nothing on stdout, and for each `expected` a stderr line starting with it."""
+    assert result.exit_code == 2, result.output
+    assert_no_traceback(result)
+    assert result.stdout == "", result.stdout
+    lines = stderr_lines(result)
+    assert lines, "no problem reported on stderr"
+    for prefix in expected:
+        assert any(line.startswith(prefix) for line in lines), (
+            f"no stderr line starts with {prefix!r}; got:\n" + "\n".join(lines)
+        )
+    return lines
+
+
+def assert_usage_error(result: Result, message: str) -> None:
+    """Exit 2 and exactly one plain line `reerisk: error: MESSAGE...` on stderr."""
+    assert result.exit_code == 2, result.output
+    assert_no_traceback(result)
+    assert result.stdout == "", result.stdout
+    lines = stderr_lines(result)
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"reerisk: error: {message}"), lines[0]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
