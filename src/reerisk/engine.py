@@ -199,7 +199,9 @@ def breakeven_rate(
         certain_cum += day_certain
         licensed_cum += day_licensed
         gap = need_cum - inventory - certain_cum
-        if gap <= RELATIVE_TOLERANCE * need_cum:
+        # The same tolerance as the daily rule: a day is short only when its
+        # stock falls below its own need by more than 1e-9 of that need.
+        if gap <= RELATIVE_TOLERANCE * day_need:
             continue
         if licensed_cum <= 0:
             return None
