@@ -101,10 +101,14 @@ def stderr_lines(result: Result) -> list[str]:
     return result.stderr.splitlines()
 
 
-def assert_ok(result: Result) -> None:
+def assert_ok(result: Result, *warnings: str) -> None:
+    """Exit 0, no traceback, and on stderr one warning line for each of `warnings`, in order."""
     assert result.exit_code == 0, result.output
     assert_no_traceback(result)
-    assert result.stderr == "", result.stderr
+    lines = stderr_lines(result)
+    assert len(lines) == len(warnings), result.stderr
+    for line, expected in zip(lines, warnings, strict=True):
+        assert line.startswith("reerisk: warning: ") and expected in line, line
 
 
 def assert_input_error(result: Result, *expected: str) -> list[str]:

@@ -306,7 +306,7 @@ def test_table_shows_runway_days_and_date(cwd: Path) -> None:
     assert "100 d" in result.stdout
     assert "2025-09-10" in result.stdout
     no_stockout = run("runway", "p.yaml", "--rate", "1", "--horizon", "50")
-    assert_ok(no_stockout)
+    assert_ok(no_stockout, "recovery_days 120 is beyond the 50-day horizon")
     assert "> 50 d" in no_stockout.stdout
 
 
@@ -449,8 +449,20 @@ def test_fail_under_not_breached_exits_0(cwd: Path) -> None:
 
 def test_fail_under_ignores_no_stockout_within_horizon(cwd: Path) -> None:
     write(cwd, "p.yaml", PLANT)
-    result = run("runway", "p.yaml", "--horizon", "50", "--fail-under", "1000", "--format", "csv")
-    assert_ok(result)
+    result = run("runway", "p.yaml", "--horizon", "50", "--fail-under", "50", "--format", "csv")
+    assert_ok(result, "recovery_days 120 is beyond the 50-day horizon")
+
+
+@pytest.mark.parametrize("days", ["51", "0", "-5"])
+def test_fail_under_outside_the_horizon_is_a_usage_error(days: str, cwd: Path) -> None:
+    """A runway beyond the horizon is not known, so it cannot be checked against DAYS."""
+    write(cwd, "p.yaml", PLANT)
+    result = run("runway", "p.yaml", "--horizon", "50", "--fail-under", days)
+    assert result.exit_code == 2, result.output
+    assert (
+        result.stderr == f"reerisk: error: --fail-under {days}: must be 1..50 days (the horizon)"
+        ": a runway beyond the horizon is not known\n"
+    )
 
 
 def test_fail_under_checks_every_reported_scenario() -> None:
@@ -463,7 +475,7 @@ def test_fail_under_checks_every_reported_scenario() -> None:
 
 def test_fail_under_with_output_still_writes(tmp_path: Path) -> None:
     target = tmp_path / "out.json"
-    result = run("runway", PLANTS, "--format", "json", "--output", target, "--fail-under", "400")
+    result = run("runway", PLANTS, "--format", "json", "--output", target, "--fail-under", "100")
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
     assert json.loads(target.read_text(encoding="utf-8"))["plants"]
@@ -484,13 +496,14 @@ def test_as_of_overrides_every_sample_plant() -> None:
 
 def test_as_of_defaults_to_today_without_one(cwd: Path) -> None:
     write(cwd, "p.yaml", PLANT.replace("as_of: 2025-06-02\n", ""))
-    document = runway_json("p.yaml", "--rate", "1")
-    assert document["plants"][0]["as_of"] == date.today().isoformat()
+    result = run("runway", "p.yaml", "--rate", "1", "--format", "json")
+    assert_ok(result, f"plant 'p1' has no as_of; day 0 is today, {date.today()}")
+    assert json.loads(result.stdout)["plants"][0]["as_of"] == date.today().isoformat()
 
 
 @pytest.mark.parametrize("days", ["1", "3660"])
 def test_horizon_bounds_accepted(days: str, cwd: Path) -> None:
-    write(cwd, "p.yaml", PLANT)
+    write(cwd, "p.yaml", PLANT.replace("recovery_days: {Dy: 120}\n", ""))
     document = runway_json("p.yaml", "--rate", "1", "--horizon", days)
     assert document["horizon_days"] == int(days)
     expected = None if days == "1" else 100
@@ -506,8 +519,8 @@ def test_horizon_bounds_accepted(days: str, cwd: Path) -> None:
         (["--horizon", "0"], "--horizon 0: must be 1..3660 days"),
         (["--horizon", "4000"], "--horizon 4000: must be 1..3660 days"),
         (["--horizon", "-5"], "--horizon -5: must be 1..3660 days"),
-        (["--as-of", "2025-13-01"], "--as-of '2025-13-01': expected a date as YYYY-MM-DD"),
-        (["--as-of", "2025-02-30"], "--as-of '2025-02-30': expected a date as YYYY-MM-DD"),
+        (["--as-of", "2025-13-01"], "--as-of '2025-13-01': not a calendar date: month must be"),
+        (["--as-of", "2025-02-30"], "--as-of '2025-02-30': not a calendar date: day is out of"),
         (["--as-of", "tomorrow"], "--as-of 'tomorrow': expected a date as YYYY-MM-DD"),
         (["--rate", "2"], "--rate '2': must be between 0 and 1"),
         (["--rate", "-0.1"], "--rate '-0.1': must be between 0 and 1"),
@@ -1161,7 +1174,7 @@ def test_bom_and_crlf_accepted(cwd: Path) -> None:
     write(cwd, "p.yaml", data)
     result = run("validate", "p.yaml")
     assert_ok(result)
-    assert result.stdout == "ok: 1 plants, 0 scenarios\n"
+    assert result.stdout == "ok: 1 plant, 0 scenarios\n"
     assert runway_json("p.yaml", "--rate", "1")["plants"][0]["results"][0]["runway_days"] == 100
 
 

@@ -174,8 +174,13 @@ def test_numbers_over_100_characters_refused_at_the_value() -> None:
     assert error.position == Position(1, 8)
 
 
-def test_merge_key_is_a_plain_key() -> None:
-    assert value("<<: {a: 1}\nb: 2") == {"<<": {"a": 1}, "b": 2}
+def test_merge_key_is_refused_with_a_reason() -> None:
+    """YAML 1.2 has no merge keys; `<<` is reported, not silently kept as a key."""
+    doc = parse_yaml("<<: {a: 1}\nb: 2")
+    assert doc.value == {"b": 2}
+    (error,) = doc.errors
+    assert error.position == Position(1, 1)
+    assert "merge keys (<<)" in error.message
 
 
 def test_json_is_yaml() -> None:

@@ -133,5 +133,10 @@ _BY_LOWER = {symbol.lower(): symbol for symbol in CHEMICAL_SYMBOLS}
 
 
 def suggest_symbol(text: str) -> str | None:
-    """The element symbol a mistyped one most likely meant: `dy` -> `Dy`, `DY` -> `Dy`."""
-    return _BY_LOWER.get(text.strip().lower())
+    """The element symbol a mistyped one most likely meant: `dy`, `DY`, `Dys` -> `Dy`."""
+    lower = text.strip().lower()
+    if lower in _BY_LOWER:
+        return _BY_LOWER[lower]
+    if len(lower) == 3 and lower[:2] in _BY_LOWER:  # one letter too many: `Dys`
+        return _BY_LOWER[lower[:2]]
+    return None

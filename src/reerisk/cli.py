@@ -23,6 +23,7 @@ from reerisk import __version__
 if TYPE_CHECKING:
     from reerisk.engine import PlantInput, PlantProjection
     from reerisk.models import ReferenceData, Scenario
+    from reerisk.sources import Problem
 
 MAX_PROBLEMS_SHOWN = 50
 DEFAULT_RATES = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -165,12 +166,21 @@ def _user_errors() -> Iterator[None]:
     except UsageError as exc:
         _fail(str(exc))
     except InputError as exc:
-        for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
-            typer.echo(str(problem), err=True)
-        hidden = len(exc.problems) - MAX_PROBLEMS_SHOWN
-        if hidden > 0:
-            typer.echo(f"… and {hidden} more", err=True)
+        _print_problems(exc.problems)
         raise typer.Exit(2) from None
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    """Each problem on its own line on stderr, at most MAX_PROBLEMS_SHOWN of them."""
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        typer.echo(str(problem), err=True)
+    hidden = len(problems) - MAX_PROBLEMS_SHOWN
+    if hidden > 0:
+        typer.echo(f"… and {hidden} more", err=True)
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"reerisk: warning: {message}", err=True)
 
 
 def _parse_rate(text: str) -> float:
@@ -191,10 +201,12 @@ def _parse_date(option: str, text: str | None) -> date | None:
 
     if text is None:
         return None
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        raise UsageError(f"{option} {text!r}: expected a date as YYYY-MM-DD")
     try:
         return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option} {text!r}: expected a date as YYYY-MM-DD") from None
+    except ValueError as exc:
+        raise UsageError(f"{option} {text!r}: not a calendar date: {exc}") from None
 
 
 def _check_horizon(horizon: int) -> None:
@@ -228,10 +240,18 @@ def _choose_scenarios(
                 f"--scenario {missing[0]!r} is not in the scenarios file; "
                 f"it has: {', '.join(by_name)}"
             )
-        chosen = [by_name[n] for n in names]
+        chosen = [by_name[n] for n in dict.fromkeys(names)]
     chosen += [rate_scenario(r) for r in rates]
     if not have_file and not rates:
         chosen = [rate_scenario(r) for r in DEFAULT_RATES]
+    names_seen: set[str] = set()
+    for scenario in chosen:
+        if scenario.name in names_seen:
+            raise UsageError(
+                f"two scenarios are named {scenario.name!r} (one from --rate); rename the one "
+                "in the scenarios file"
+            )
+        names_seen.add(scenario.name)
     return chosen
 
 
@@ -243,15 +263,17 @@ def load_inputs(
     elements_file: Path | None,
 ) -> tuple[ReferenceData, list[PlantInput], list[Scenario]]:
     """Read every file given, then raise one InputError listing every problem."""
-    from reerisk.loading import InputError, Problem, load_plants, load_reference, load_scenarios
+    from reerisk.loading import InputError, load_plants, load_reference, load_scenarios
 
     rates = list(dict.fromkeys(_parse_rate(text) for text in rate_texts))  # 0.3 and 30% once
     problems: list[Problem] = []
     reference = load_reference(str(elements_file) if elements_file else None, problems)
     plants = load_plants([str(f) for f in files], reference, problems)
     loaded = load_scenarios(str(scenarios_file), problems) if scenarios_file else []
-    if problems or reference is None:
+    errors = [problem for problem in problems if not problem.warning]
+    if errors or reference is None:
         raise InputError(problems)
+    _print_problems(problems)  # warnings only
     scenarios = _choose_scenarios(loaded, scenario_names, rates, scenarios_file is not None)
     return reference, plants, scenarios
 
@@ -264,14 +286,26 @@ def write_output(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    directory = output.parent if str(output.parent) else Path(".")
+    target = Path(os.path.realpath(output))  # write through a symlink, not over it
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=directory)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, output)
+        mode = target.stat().st_mode & 0o777 if target.exists() else _default_file_mode()
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+            os.chmod(temporary, mode)  # mkstemp makes it private; keep the usual permissions
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
     except OSError as exc:
         raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
+
+
+def _default_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def render_table(projections: Sequence[PlantProjection], horizon: int, to_file: bool) -> str | None:
@@ -304,10 +338,12 @@ def runway(
     """Days to stockout per plant and material, under each approval-rate scenario."""
     with _user_errors():
         _check_horizon(horizon)
+        _check_fail_under(fail_under, horizon)
         day_zero = _parse_date("--as-of", as_of)
         reference, plants, chosen = load_inputs(
             files, scenarios, scenario or [], rate or [], elements
         )
+        _warn_about_days(plants, day_zero, horizon)
         from reerisk.engine import project_plant
 
         rare_earths = [e.symbol for e in sorted(reference.elements, key=lambda e: e.z)]
@@ -331,6 +367,31 @@ def runway(
         for r in p.results
     ):
         raise typer.Exit(1)
+
+
+def _check_fail_under(fail_under: int | None, horizon: int) -> None:
+    from reerisk.loading import UsageError
+
+    if fail_under is not None and not 1 <= fail_under <= horizon:
+        raise UsageError(
+            f"--fail-under {fail_under}: must be 1..{horizon} days (the horizon): a runway "
+            "beyond the horizon is not known"
+        )
+
+
+def _warn_about_days(plants: Sequence[PlantInput], day_zero: date | None, horizon: int) -> None:
+    """Say when day 0 or the horizon may not be what the user thinks."""
+    for item in plants:
+        plant = item.plant
+        if day_zero is None and plant.as_of is None:
+            _warn(f"plant {plant.id!r} has no as_of; day 0 is today, {date.today()}")
+        for material_id, days in plant.recovery_days.items():
+            if days > horizon:  # a runway past the horizon may still be shorter than this
+                _warn(
+                    f"plant {plant.id!r}, {material_id}: recovery_days {days} is beyond the "
+                    f"{horizon}-day horizon, so whether it is exposed is not known; "
+                    f"use --horizon {min(days, MAX_HORIZON_DAYS)}"
+                )
 
 
 def _render(
@@ -361,7 +422,8 @@ def validate(
     with _user_errors():
         _, plants, chosen = load_inputs(files, scenarios, [], [], elements)
     count = len(chosen) if scenarios else 0
-    typer.echo(f"ok: {len(plants)} plants, {count} scenarios")
+    plural = "" if len(plants) == 1 else "s"
+    typer.echo(f"ok: {len(plants)} plant{plural}, {count} scenario{'' if count == 1 else 's'}")
 
 
 @app.command("elements")
@@ -378,7 +440,7 @@ def elements_command(
     """The 17 rare earths and the export-control regimes in force on a date."""
     with _user_errors():
         day = _parse_date("--date", on) or date.today()
-        from reerisk.loading import InputError, Problem, load_reference
+        from reerisk.loading import InputError, load_reference
 
         problems: list[Problem] = []
         reference = load_reference(str(elements) if elements else None, problems)
@@ -421,9 +483,22 @@ def schema(
     typer.echo(json.dumps(document, indent=2))
 
 
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug, never confused with --fail-under's 1
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point. A crash is a bug: traceback, and exit code 70."""
+    try:
+        app()
+    except Exception:  # the last resort: every user error was handled before this
+        import traceback
+
+        traceback.print_exc()
+        typer.echo(
+            "reerisk: internal error (a bug, not your input): please report the traceback above",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL_ERROR)
 
 
 if __name__ == "__main__":

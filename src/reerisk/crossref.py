@@ -48,30 +48,46 @@ def named_places(raw: dict[str, Any]) -> list[tuple[Path, str, bool]]:
     return places
 
 
-def check_elementless(
+def check_materials(
     source: SourceFile, path: Path, materials: dict[str, Any], rare_earths: set[str] | None
 ) -> None:
-    """A material with no composition must be named by a rare-earth symbol.
+    """Materials as a whole: rare-earth names, and compositions that look like fractions.
 
     `rare_earths` is None when the reference data could not be read: then
-    nothing is known to be a rare earth, and the check is skipped.
+    nothing is known to be a rare earth, and that check is skipped.
     """
-    if rare_earths is None:
-        return
     for material_id, material in materials.items():
-        if not isinstance(material, dict) or material.get("composition"):
+        if not isinstance(material, dict):
             continue
-        if material_id in rare_earths:
-            continue
-        guess = suggest_symbol(material_id)
-        if guess in rare_earths:
-            hint = f"; did you mean '{guess}'?"
-        else:
-            hint = "; give its composition in mass-%, or name it by a rare-earth symbol such as Dy"
+        composition = material.get("composition")
+        if composition:
+            _check_fractions(source, (*path, material_id, "composition"), composition)
+        elif rare_earths is not None and material_id not in rare_earths:
+            guess = suggest_symbol(material_id)
+            if guess in rare_earths:
+                hint = f"; did you mean '{guess}'?"
+            else:
+                hint = (
+                    "; give its composition in mass-%, or name it by a rare-earth symbol such as Dy"
+                )
+            source.report(
+                (*path, material_id),
+                f"material '{material_id}' has no composition and is not a rare-earth symbol{hint}",
+                at_key=True,
+            )
+
+
+def _check_fractions(source: SourceFile, path: Path, composition: Any) -> None:
+    """Several shares adding up to 1 or less were most likely written as fractions."""
+    if not isinstance(composition, dict):
+        return
+    shares = [v for v in composition.values() if isinstance(v, int | float) and v > 0]
+    if len(shares) >= 2 and sum(shares) <= 1.0 + 1e-9:
         source.report(
-            (*path, material_id),
-            f"material '{material_id}' has no composition and is not a rare-earth symbol{hint}",
-            at_key=True,
+            path,
+            f"composition adds up to {sum(shares):g} %: values are mass-% (3.5 means 3.5 %), "
+            "not fractions",
+            warning=True,
         )
 
 
@@ -101,7 +117,7 @@ def check_plant(
                 f"material '{material_id}' is also defined in the file's shared materials",
                 at_key=True,
             )
-    check_elementless(source, (*path, "materials"), own, rare_earths)
+    check_materials(source, (*path, "materials"), own, rare_earths)
     places = named_places(raw)
     defined = shared_ids | set(own)
     for place, material_id, is_key in places:
@@ -113,7 +129,8 @@ def check_plant(
     if fields_valid and not places and not own:
         source.report(path, "a plant needs at least one material (lines, demand or inventory)")
     uses_invalid = any(material_id in invalid_shared for _, material_id, _ in places)
-    return len(source.problems) == before and not uses_invalid
+    new_errors = [p for p in source.problems[before:] if not p.warning]
+    return not new_errors and not uses_invalid
 
 
 def _check_transit(source: SourceFile, path: Path, raw: dict[str, Any]) -> None:
@@ -150,7 +167,8 @@ def undefined_message(material_id: str, defined: set[str], rare_earths: set[str]
     if material_id in rare_earths:
         return f"{message}; add '{material_id}: {{}}' under materials"
     if guess in rare_earths and guess != material_id:
-        return f"{message}; did you mean '{guess}'?"
+        then = "" if guess in defined else f" (and add '{guess}: {{}}' under materials)"
+        return f"{message}; did you mean '{guess}'?{then}"
     match = difflib.get_close_matches(material_id, sorted(defined), n=1)
     if match:
         return f"{message}; did you mean '{match[0]}'?"

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from reerisk.crossref import check_elementless, check_plant
+from reerisk.crossref import check_materials, check_plant
 from reerisk.engine import PlantInput
 from reerisk.models import Material, MaterialId, Plant, ReferenceData, Scenario
 from reerisk.sources import (
@@ -95,6 +95,9 @@ def _plants_in(
         return []
     value = source.doc.value
     if "plants" not in value and "id" not in value:
+        if "scenarios" in value:
+            source.report((), "this is a scenarios file; pass it with --scenarios FILE")
+            return []
         for key in value:
             if difflib.get_close_matches(key, ["plants"], n=1):
                 source.report((key,), f"unknown key '{key}'; did you mean 'plants'?", at_key=True)
@@ -160,7 +163,7 @@ def _shared_materials(
         material = source.validate(Material, path)
         if material is not None:
             valid[material_id] = material
-    check_elementless(source, ("materials",), raw, rare_earths)
+    check_materials(source, ("materials",), raw, rare_earths)
     return valid
 
 
@@ -174,6 +177,12 @@ def load_scenarios(filename: str, problems: list[Problem]) -> list[Scenario]:
         return []
     scenarios: list[Scenario] = []
     if expect_mapping(source, "with a 'scenarios' list"):
+        if "scenarios" not in source.doc.value and (
+            "plants" in source.doc.value or "id" in source.doc.value
+        ):
+            source.report((), "this is a plant file, not a scenarios file")
+            problems.extend(source.sorted_problems())
+            return []
         check_keys(source, ("scenarios",), ("scenarios",))
         listed = source.doc.value.get("scenarios")
         if "scenarios" in source.doc.value and (not isinstance(listed, list) or not listed):

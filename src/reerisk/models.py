@@ -57,10 +57,29 @@ def _parse_iso_date(value: Any) -> Any:
 IsoDate = Annotated[date, BeforeValidator(_parse_iso_date)]
 MaterialId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 PlantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-Quantity = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-PositiveQuantity = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+# A trillion pieces or kg is beyond any plant; the bound keeps sums over a
+# horizon finite (1e308 would overflow to infinity) and catches unit slips.
+MAX_QUANTITY = 1e12
+
+
+def _rate_hint(value: Any) -> Any:
+    """`approval_rate: 25` or `"25%"` almost surely meant 0.25."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        raise PydanticCustomError(
+            "rate_percent", f"write approval rates as 0..1: {value!r} is not a number here"
+        )
+    whole = isinstance(value, int | float) and not isinstance(value, bool) and value == int(value)
+    if whole and 1 < value <= 100:
+        raise PydanticCustomError(
+            "rate_range", f"approval rates are 0..1; did you mean {value / 100:g}? (got {value:g})"
+        )
+    return value
+
+
+Quantity = Annotated[float, Field(ge=0, le=MAX_QUANTITY, allow_inf_nan=False)]
+PositiveQuantity = Annotated[float, Field(gt=0, le=MAX_QUANTITY, allow_inf_nan=False)]
 Percent = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
-Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Rate = Annotated[float, BeforeValidator(_rate_hint), Field(ge=0, le=1, allow_inf_nan=False)]
 Days = Annotated[int, Field(ge=0, le=100_000)]
 PositiveDays = Annotated[int, Field(gt=0, le=100_000)]
 Channel = Literal["standard", "green"]
@@ -196,7 +215,7 @@ class Material(Strict):
         if self.unit == "pcs" and self.mass_g is None:
             raise ValueError("mass_g (grams per piece) is required when unit is pcs")
         if self.unit == "kg" and self.mass_g is not None:
-            raise ValueError("mass_g applies only to unit: pcs")
+            raise ValueError("mass_g applies only to unit: pcs (set unit: pcs, or drop mass_g)")
         return self
 
 
@@ -296,12 +315,21 @@ SupplyEntry = Annotated[
 ]
 
 
+def _country_hint(value: Any) -> Any:
+    if isinstance(value, str) and not (len(value) == 2 and value.isascii() and value.isupper()):
+        hint = f"; did you mean '{value.upper()}'?" if len(value) == 2 and value.isalpha() else ""
+        raise PydanticCustomError(
+            "country", f"expected an ISO 3166 alpha-2 code such as DE, got {value!r}{hint}"
+        )
+    return value
+
+
 class Plant(Strict):
     """A plant: what it makes, what it holds, and what is on the way."""
 
     id: PlantId
     name: str = ""
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    country: Annotated[str, BeforeValidator(_country_hint)] | None = None
     region: str | None = None
     end_use: EndUse = "civilian"
     as_of: IsoDate | None = None
@@ -374,7 +402,9 @@ class Triangular(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
         if not self.min <= self.mode <= self.max:
-            raise ValueError(f"needs min <= mode <= max, got {self.min}, {self.mode}, {self.max}")
+            raise ValueError(
+                f"needs min <= mode <= max, got {self.min:g}, {self.mode:g}, {self.max:g}"
+            )
         return self
 
 

@@ -27,19 +27,21 @@ _UNION_TAGS = frozenset(
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one input file, at one place."""
+    """One thing wrong (or, as a warning, suspicious) in one input file, at one place."""
 
     file: str
     line: int
     column: int
     path: str
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
+        message = f"warning: {self.message}" if self.warning else self.message
         if self.line == 0:  # a usage problem: the file itself could not be read
-            return f"reerisk: error: {self.file}: {self.message}"
+            return f"reerisk: error: {self.file}: {message}"
         where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return f"{where}: {self.path}: {message}" if self.path else f"{where}: {message}"
 
 
 class InputError(Exception):
@@ -74,11 +76,12 @@ class SourceFile:
         """The problems in the order they stand in the file."""
         return sorted(self.problems, key=lambda problem: (problem.line, problem.column))
 
-    def report(self, path: Path, message: str, *, at_key: bool = False) -> None:
+    def report(
+        self, path: Path, message: str, *, at_key: bool = False, warning: bool = False
+    ) -> None:
         position = self.doc.locate(path, at_key=at_key)
-        self.problems.append(
-            Problem(self.name, position.line, position.column, format_path(path), message)
-        )
+        where = (self.name, position.line, position.column, format_path(path))
+        self.problems.append(Problem(*where, message, warning))
 
     def validate(self, model: Any, path: Path, *, value: Any = None, at_key: bool = False) -> Any:
         """Validate the value at `path` (or `value`) as `model`; report, return None, on failure."""

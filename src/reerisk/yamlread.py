@@ -244,7 +244,11 @@ class _Builder:
 
     def mapping_key(self, frame: _Frame, text: str, position: Position) -> None:
         assert isinstance(frame.value, dict)
-        if text in frame.value:
+        if text == "<<":
+            message = "merge keys (<<) are YAML 1.1 and not supported; write the keys out"
+            self.doc.errors.append(YamlError(message, position, (*frame.path, text)))
+            text = _DUPLICATE
+        elif text in frame.value:
             # Reported, and the second value dropped, so the rest of the file is still checked.
             first = frame.first_key_lines.get(text, position.line)
             message = f"duplicate key '{text}' (first given on line {first})"
@@ -287,8 +291,12 @@ def _error_position(exc: Exception, text: str) -> Position:
     return Position(1, 1)
 
 
-def _error_message(exc: Exception) -> str:
+def _error_message(exc: Exception, text: str) -> str:
     problem = getattr(exc, "problem", None)
+    mark = getattr(exc, "problem_mark", None)
+    index = getattr(mark, "index", None)
+    if isinstance(index, int) and 0 <= index < len(text) and text[index] == "\t":
+        return "invalid YAML: a tab cannot indent YAML; use spaces"
     if problem:
         context = getattr(exc, "context", None)
         return f"invalid YAML: {context + ', ' if context else ''}{problem}"
@@ -332,7 +340,7 @@ def parse_yaml(
                 assert builder is not None
                 builder.alias(event)
     except yaml.YAMLError as exc:
-        raise YamlError(_error_message(exc), _error_position(exc, text)) from None
+        raise YamlError(_error_message(exc, text), _error_position(exc, text)) from None
     except RecursionError:
         raise YamlError("nesting is too deep", Position(1, 1)) from None
     if builder is None or not builder.done:
