@@ -53,7 +53,8 @@ def render_reference(reference: ReferenceData, day: date, output_format: str) ->
         )
         writer.writeheader()
         for row in records["elements"]:
-            writer.writerow(row | {"regimes": " ".join(row["regimes"])})
+            controlled = "true" if row["controlled"] else "false"
+            writer.writerow(row | {"regimes": " ".join(row["regimes"]), "controlled": controlled})
         return buffer.getvalue()
     if output_format == "markdown":
         lines = [f"Export controls on {day}", "", "| element | name | Z | group | controlled by |",
@@ -94,3 +95,6 @@ def print_reference(console: Console, reference: ReferenceData, day: date) -> No
                         " ".join(regime["elements"]), regime["source"])  # fmt: skip
     console.print(elements)
     console.print(regimes)
+    for regime in records["regimes"]:
+        if regime["notes"]:
+            console.print(f"[bold]{regime['id']}[/]: {regime['notes']}", highlight=False)

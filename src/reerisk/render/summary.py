@@ -16,11 +16,17 @@ def tier(runway_days: int | None) -> str:
     return "red" if runway_days < RED_UNDER_DAYS else "yellow"
 
 
-def runway_text(runway_days: int | None, stockout: date | None, horizon_days: int) -> str:
-    """`41 d (2025-07-13)`, or `> 365 d` when there is no stockout within the horizon."""
+def runway_text(
+    runway_days: int | None, stockout: date | None, horizon_days: int, *, exposed: bool = False
+) -> str:
+    """`41 d (2025-07-13)`, or `> 365 d` when there is no stockout within the horizon.
+
+    A `*` after the days marks a runway shorter than the recovery time.
+    """
     if runway_days is None:
         return f"> {horizon_days} d"
-    return f"{runway_days} d ({stockout})" if stockout else f"{runway_days} d"
+    days = f"{runway_days} d" + ("*" if exposed else "")
+    return f"{days} ({stockout})" if stockout else days
 
 
 def percent(rate: float) -> str:

@@ -3,8 +3,8 @@
 Materials are rows and scenarios are columns. A cell shows the runway in days
 and the stockout date, coloured by tier (red < 30 d, yellow < 90 d, green).
 A `*` marks a runway shorter than the material's recovery time (TTR). When
-the scenarios do not fit across the console, the table turns: scenarios
-become rows, so that nothing is cut off on an 80-column terminal.
+the table would not fit across the console without wrapping, it turns:
+scenarios become rows. Columns fold rather than cut, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -19,9 +19,6 @@ from rich.text import Text
 
 from reerisk.engine import MaterialResult, PlantProjection, ScenarioResult
 from reerisk.render.summary import breakeven_text, percent, tier
-
-CELL_WIDTH = 10  # an ISO date
-LABEL_WIDTH = 18
 
 
 def runway_cell(
@@ -46,16 +43,8 @@ def runway_cell(
     return text
 
 
-def _new_table(projection: PlantProjection, horizon_days: int) -> Table:
-    title = f"{projection.id} — {projection.name}" if projection.name else projection.id
-    return Table(
-        title=title,
-        caption=f"as of {projection.as_of} · horizon {horizon_days} d",
-        title_justify="left",
-        caption_justify="left",
-        box=box.SIMPLE_HEAVY,
-        show_lines=True,
-    )
+def _new_table() -> Table:
+    return Table(box=box.SIMPLE_HEAVY, show_lines=True)
 
 
 def _label(material: MaterialResult) -> str:
@@ -74,37 +63,50 @@ def _plant_cell(result: ScenarioResult, horizon_days: int) -> Text:
     return runway_cell(result.runway_days, result.stockout_date, horizon_days, note=note, bold=True)
 
 
-def plant_table(projection: PlantProjection, horizon_days: int, width: int) -> Table:
-    """Materials as rows and scenarios as columns, or turned when that is too wide."""
+def plant_title(projection: PlantProjection, horizon_days: int) -> Text:
+    """`id — name` and, dimmed, day 0 and the horizon."""
+    title = Text(projection.id, style="bold")
+    if projection.name:
+        title.append(f" — {projection.name}", style="bold")
+    title.append(f"   as of {projection.as_of} · horizon {horizon_days} d", style="dim")
+    return title
+
+
+def plant_table(projection: PlantProjection, horizon_days: int, console: Console) -> Table:
+    """Materials as rows and scenarios as columns; turned when that does not fit."""
+    wide = _materials_as_rows(projection, horizon_days)
+    if wide.__rich_measure__(console, console.options).maximum <= console.width:
+        return wide
+    return _scenarios_as_rows(projection, horizon_days)
+
+
+def _materials_as_rows(projection: PlantProjection, horizon_days: int) -> Table:
     results = projection.results
-    materials = results[0].materials if results else ()
-    table = _new_table(projection, horizon_days)
-    cell_width = CELL_WIDTH
-    if len(materials) > 1:
-        cell_width = max(cell_width, *(len(m.id) for m in materials))
-    needed = LABEL_WIDTH + (cell_width + 3) * len(results) + CELL_WIDTH + 3
-    if needed <= width:
-        table.add_column("material", overflow="fold")
-        for result in results:
-            table.add_column(
-                result.scenario, justify="right", overflow="fold", min_width=cell_width
-            )
-        table.add_column("break-even", justify="right")
-        for index, material in enumerate(materials):
-            per = [r.materials[index] for r in results]
-            rates = breakeven_text([m.breakeven_rate for m in per])
-            table.add_row(_label(material), *[_material_cell(m, horizon_days) for m in per], rates)
-        table.add_row(
-            Text("plant", style="bold"),
-            *[_plant_cell(r, horizon_days) for r in results],
-            Text(breakeven_text([r.breakeven_rate for r in results]), style="bold"),
-        )
-        return table
+    table = _new_table()
+    table.add_column("material", overflow="fold")
+    for result in results:
+        table.add_column(result.scenario, justify="right", overflow="fold")
+    table.add_column("break-even", justify="right", overflow="fold")
+    for index, material in enumerate(results[0].materials if results else ()):
+        per = [r.materials[index] for r in results]
+        rates = breakeven_text([m.breakeven_rate for m in per])
+        table.add_row(_label(material), *[_material_cell(m, horizon_days) for m in per], rates)
+    table.add_row(
+        Text("plant", style="bold"),
+        *[_plant_cell(r, horizon_days) for r in results],
+        Text(breakeven_text([r.breakeven_rate for r in results]), style="bold"),
+    )
+    return table
+
+
+def _scenarios_as_rows(projection: PlantProjection, horizon_days: int) -> Table:
+    results = projection.results
+    table = _new_table()
     table.add_column("scenario", overflow="fold")
-    for material in materials:
+    for material in results[0].materials if results else ():
         table.add_column(_label(material), justify="right", overflow="fold")
-    table.add_column("plant", justify="right", min_width=cell_width)
-    table.add_column("break-even", justify="right")
+    table.add_column("plant", justify="right", overflow="fold")
+    table.add_column("break-even", justify="right", overflow="fold")
     for result in results:
         rate = "none" if result.breakeven_rate is None else percent(result.breakeven_rate)
         table.add_row(
@@ -126,7 +128,8 @@ def element_table(projection: PlantProjection, horizon_days: int) -> Table | Non
         table.add_column(name, justify="left" if name == "element" else "right")
     for index, element in enumerate(results[0].elements):
         per_day = element.demand_kg_per_day
-        cover = f"{element.stock_kg / per_day:,.0f} d" if per_day > 0 else "—"
+        # Whole production days; the 1e-9 keeps 8004 / 200.1 (= 40) from flooring to 39.
+        cover = f"{int(element.stock_kg / per_day + 1e-9):,} d" if per_day > 0 else "—"
         runways = [r.elements[index].runway_days for r in results]
         table.add_row(
             element.symbol,
@@ -155,7 +158,8 @@ def print_tables(
 ) -> None:
     """Print every plant's tables, then a legend."""
     for projection in projections:
-        parts: list[Table] = [plant_table(projection, horizon_days, console.width)]
+        parts: list[Text | Table] = [plant_title(projection, horizon_days)]
+        parts.append(plant_table(projection, horizon_days, console))
         elements = element_table(projection, horizon_days)
         if elements is not None:
             parts.append(elements)
@@ -164,7 +168,9 @@ def print_tables(
     console.print(
         "Cells: runway days and stockout date; red < 30 d, yellow < 90 d, green otherwise. "
         "* runs out before its recovery_days. break-even: the constant approval rate that "
-        "avoids any short day; none: no rate is enough (the gap is one of timing). "
-        "runway: worst – best across scenarios.",
+        "avoids any short day (a range when review times differ between scenarios); none: no "
+        "rate is enough, because too little is licensed or it lands too late. cover: opening "
+        "stock / use per production day, in production days. runway: worst – best across "
+        "scenarios.",
         style="dim",
     )

@@ -32,8 +32,17 @@ def to_csv(projections: Sequence[PlantProjection]) -> str:
     writer.writeheader()
     for projection in projections:
         for row in csv_rows(projection):
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            writer.writerow({k: _csv_value(v) for k, v in row.items()})
     return buffer.getvalue()
+
+
+def _csv_value(value: object) -> object:
+    """Empty for null, `true`/`false` as in the JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def _cell(text: str) -> str:
@@ -59,13 +68,18 @@ def to_markdown(projections: Sequence[PlantProjection], horizon_days: int) -> st
             per = [r.materials[index] for r in results]
             rows.append(
                 [material.id, material.unit]
-                + [runway_text(m.runway_days, m.stockout_date, horizon_days) for m in per]
+                + [
+                    runway_text(m.runway_days, m.stockout_date, horizon_days, exposed=m.exposed)
+                    for m in per
+                ]
                 + [breakeven_text([m.breakeven_rate for m in per])]
             )
         rows.append(_plant_row(results, horizon_days))
         lines += [*_markdown_table(header, rows), ""]
         lines += _element_lines(results, horizon_days)
-    return "\n".join(lines)
+    lines.append("`*` runs out before its recovery_days. break-even: the constant approval rate "
+                 "with no short day; none: no rate is enough.")  # fmt: skip
+    return "\n".join(lines) + "\n"
 
 
 def _plant_row(results: Sequence[ScenarioResult], horizon_days: int) -> list[str]:
