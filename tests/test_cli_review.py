@@ -89,14 +89,16 @@ def test_rate_named_like_a_file_scenario_is_a_usage_error(cwd: Path) -> None:
     assert result.stderr.startswith("reerisk: error: two scenarios are named '25%'")
 
 
-def test_files_passed_in_the_wrong_place_say_so() -> None:
+def test_files_passed_in_the_wrong_place_say_so(cwd: Path) -> None:
+    write(cwd, "s.yaml", "# scenarios\nscenarios:\n  - {name: a, approval_rate: 0.5}\n")
+    write(cwd, "p.yaml", PLANT)
     assert_input_error(
-        run("validate", SCENARIOS),
-        f"{SCENARIOS}:11:1: this is a scenarios file; pass it with --scenarios FILE",
+        run("validate", "s.yaml"),
+        "s.yaml:2:1: this is a scenarios file; pass it with --scenarios FILE",
     )
     lines = assert_input_error(
-        run("validate", PLANTS, "--scenarios", PLANTS),
-        f"{PLANTS}:14:1: this is a plant file, not a scenarios file",
+        run("validate", "p.yaml", "--scenarios", "p.yaml"),
+        "p.yaml:1:1: this is a plant file, not a scenarios file",
     )
     assert len(lines) == 1
 
