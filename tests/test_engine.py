@@ -15,22 +15,11 @@ import pytest
 from reference_model import at_constant_rate
 
 from reerisk.calendar import production_days
-from reerisk.engine import (
-    Arrival,
-    MaterialResult,
-    PlantInput,
-    PlantProjection,
-    ScenarioResult,
-    arrivals,
-    breakeven_rate,
-    filing_dates,
-    is_controlled,
-    project_plant,
-    review_terms,
-    run_ledger,
-    shortfall,
-)
+from reerisk.daily import breakeven_rate, run_ledger, shortfall
+from reerisk.engine import project_plant
 from reerisk.models import Material, Plant, Regime, Scenario, StandingOrder
+from reerisk.results import MaterialResult, PlantInput, PlantProjection, ScenarioResult
+from reerisk.supply import Arrival, arrivals, filing_dates, is_controlled, review_terms
 
 AS_OF = date(2025, 6, 2)  # a Monday
 RARE_EARTHS = [

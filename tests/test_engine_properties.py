@@ -18,8 +18,10 @@ from reference_model import at_constant_rate, produces
 from reference_model import project as reference_project
 
 from reerisk.calendar import production_days
-from reerisk.engine import PlantInput, PlantProjection, project_plant, run_ledger
+from reerisk.daily import run_ledger
+from reerisk.engine import project_plant
 from reerisk.models import Plant, Regime, Scenario
+from reerisk.results import PlantInput, PlantProjection
 
 RARE_EARTHS = [
     "Sc", "Y", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu",

@@ -7,6 +7,7 @@ calendar object, and one answer per (filing date, working days) pair.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -41,20 +42,58 @@ def has_calendar(country: str) -> bool:
 
 def production_days(plant: Plant, start: date, horizon_days: int) -> list[bool]:
     """For t = 0..horizon_days-1: does the plant produce on `start + t`?"""
-    if plant.production_days == "workdays":
-        if plant.country is None:
+    return list(production_calendar(plant, start, horizon_days).producing)
+
+
+@dataclass(frozen=True)
+class ProductionCalendar:
+    """A plant's production days over a horizon, ready for counting.
+
+    `before[t]` is the number of production days in days 0..t-1 (so
+    `before[-1]` counts the horizon), and `days[k]` is the day of the
+    k-th production day.
+    """
+
+    horizon_days: int
+    producing: tuple[bool, ...]
+    before: tuple[int, ...]
+    days: tuple[int, ...]
+
+
+def production_calendar(plant: Plant, start: date, horizon_days: int) -> ProductionCalendar:
+    """The plant's calendar, shared by every plant with the same rules (computed once a run)."""
+    shutdowns = tuple((s.start, s.end) for s in plant.shutdowns)
+    country = plant.country if plant.production_days == "workdays" else None
+    return _calendar(plant.production_days, country, shutdowns, start, horizon_days)
+
+
+@cache
+def _calendar(
+    kind: str,
+    country: str | None,
+    shutdowns: tuple[tuple[date, date], ...],
+    start: date,
+    horizon_days: int,
+) -> ProductionCalendar:
+    if kind == "workdays":
+        if country is None:
             raise ValueError("production_days: workdays needs a country")
-        calendar = country_calendar(plant.country)
-        days = [calendar.is_working_day(start + timedelta(t)) for t in range(horizon_days)]
+        is_working_day = country_calendar(country).is_working_day
+        days = [is_working_day(start + timedelta(t)) for t in range(horizon_days)]
     else:
-        weekdays = _WEEKDAYS[plant.production_days]
+        weekdays = _WEEKDAYS[kind]
         days = [(start + timedelta(t)).weekday() < weekdays for t in range(horizon_days)]
-    for shutdown in plant.shutdowns:
-        first = max(0, (shutdown.start - start).days)
-        last = min(horizon_days - 1, (shutdown.end - start).days)
+    for first_date, last_date in shutdowns:
+        first = max(0, (first_date - start).days)
+        last = min(horizon_days - 1, (last_date - start).days)
         for t in range(first, last + 1):
             days[t] = False
-    return days
+    before = [0]
+    for on in days:
+        before.append(before[-1] + on)
+    return ProductionCalendar(
+        horizon_days, tuple(days), tuple(before), tuple(t for t, on in enumerate(days) if on)
+    )
 
 
 @cache

@@ -21,8 +21,8 @@ import typer
 from reerisk import __version__
 
 if TYPE_CHECKING:
-    from reerisk.engine import PlantInput, PlantProjection
     from reerisk.models import ReferenceData, Scenario
+    from reerisk.results import PlantInput, PlantProjection
     from reerisk.sources import Problem
 
 MAX_PROBLEMS_SHOWN = 50

@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from reerisk.crossref import check_materials, check_plant
-from reerisk.engine import PlantInput
 from reerisk.models import Material, MaterialId, Plant, ReferenceData, Scenario
+from reerisk.results import PlantInput
 from reerisk.sources import (
     InputError,
     Problem,

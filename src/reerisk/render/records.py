@@ -6,8 +6,8 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from reerisk.engine import MaterialResult, PlantProjection, ScenarioResult
 from reerisk.models import Scenario
+from reerisk.results import MaterialResult, PlantProjection, ScenarioResult
 
 DECIMALS = 6
 

@@ -17,8 +17,8 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from reerisk.engine import MaterialResult, PlantProjection, ScenarioResult
 from reerisk.render.summary import breakeven_text, percent, tier
+from reerisk.results import MaterialResult, PlantProjection, ScenarioResult
 
 
 def runway_cell(

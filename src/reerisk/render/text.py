@@ -8,10 +8,10 @@ import json
 from collections.abc import Sequence
 
 from reerisk import __version__
-from reerisk.engine import PlantProjection, ScenarioResult
 from reerisk.models import Scenario
 from reerisk.render.records import CSV_COLUMNS, csv_rows, plant_record, scenario_record
 from reerisk.render.summary import breakeven_text, runway_text
+from reerisk.results import PlantProjection, ScenarioResult
 
 
 def to_json(

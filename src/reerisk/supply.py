@@ -1,0 +1,170 @@
+"""Where stock comes from (SPEC §3.4): shipments, licence applications and standing orders.
+
+A reviewed application lands `transit_days` after its decision, which falls on
+the n-th Chinese working day after filing, carrying `rate(decision) * qty`:
+
+    filed 2025-04-04 --45 CN working days--> decided 2025-06-11 --35 d--> lands 2025-07-16
+
+Shipments, approved applications and filings of uncontrolled materials are
+certain: they land whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from reerisk.calendar import china_decision_date
+from reerisk.models import (
+    Application,
+    Material,
+    Plant,
+    RateStep,
+    Regime,
+    Scenario,
+    Shipment,
+    StandingOrder,
+    Triangular,
+    review_days_value,
+)
+from reerisk.results import PlantInput
+
+
+@dataclass(frozen=True)
+class ReviewTerms:
+    """How one channel's applications are reviewed for one plant under one scenario."""
+
+    approval_rate: float | Sequence[RateStep]
+    review_working_days: int
+
+    def rate_on(self, decision: date) -> float:
+        """The approval rate for a decision on `decision`."""
+        rate = self.approval_rate
+        if isinstance(rate, int | float):
+            return float(rate)
+        current = rate[0].rate
+        for step in rate:
+            if step.start > decision:
+                break
+            current = step.rate
+        return current
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """Stock that lands on day `day` of the horizon.
+
+    `qty` is the full quantity; `rate` the share expected to be approved
+    (1.0 for stock that needs no review).
+    """
+
+    day: int
+    material: str
+    qty: float
+    reviewed: bool
+    rate: float
+
+    @property
+    def expected_qty(self) -> float:
+        return self.qty * self.rate
+
+
+def element_content(material_id: str, material: Material) -> dict[str, float]:
+    """Mass-% of each element: the composition, or 100 % of the element it is named after."""
+    if material.composition:
+        return dict(material.composition)
+    return {material_id: 100.0}
+
+
+def is_controlled(
+    material_id: str, material: Material, regimes: Iterable[Regime], day: date
+) -> bool:
+    """Does some regime in force on `day` list an element above its content threshold?"""
+    content = element_content(material_id, material)
+    return any(
+        regime.in_force(day)
+        and any(content.get(symbol, 0.0) > regime.min_content_pct for symbol in regime.elements)
+        for regime in regimes
+    )
+
+
+def review_terms(scenario: Scenario, plant: Plant, channel: str) -> ReviewTerms:
+    """The rate and review time for `channel`: green channel first, then overrides."""
+    rate: float | Sequence[RateStep] = scenario.approval_rate
+    review: int | Triangular = scenario.review_working_days
+    green = scenario.green_channel
+    if channel == "green" and green is not None:
+        if green.approval_rate is not None:
+            rate = green.approval_rate
+        if green.review_working_days is not None:
+            review = green.review_working_days
+    for override in scenario.overrides:
+        if override.when.matches(plant):
+            if override.approval_rate is not None:
+                rate = override.approval_rate
+            if override.review_working_days is not None:
+                review = override.review_working_days
+    return ReviewTerms(rate, review_days_value(review))
+
+
+def filing_dates(order: StandingOrder, last_day: date) -> list[date]:
+    """`first_filed + k * every_days`, on or before both `until` and `last_day`."""
+    end = last_day if order.until is None else min(order.until, last_day)
+    if end < order.first_filed:
+        return []
+    count = (end - order.first_filed).days // order.every_days + 1
+    return [order.first_filed + timedelta(days=k * order.every_days) for k in range(count)]
+
+
+def arrivals(
+    item: PlantInput,
+    scenario: Scenario,
+    regimes: Sequence[Regime],
+    as_of: date,
+    horizon_days: int,
+) -> list[Arrival]:
+    """Every arrival inside the horizon, under `scenario` (SPEC §3.4)."""
+    plant = item.plant
+    last_day = as_of + timedelta(days=horizon_days - 1)
+    found: list[Arrival] = []
+
+    def land(on: date, material: str, qty: float, reviewed: bool, rate: float) -> None:
+        day = (on - as_of).days
+        if 0 <= day < horizon_days:
+            found.append(Arrival(day, material, qty, reviewed, rate))
+
+    for entry in plant.supply:
+        if isinstance(entry, Shipment):
+            land(entry.arrives, entry.material, entry.qty, False, 1.0)
+            continue
+        transit = entry.transit_days if entry.transit_days is not None else plant.transit_days
+        transit = transit or 0
+        filings = [entry.filed] if isinstance(entry, Application) else filing_dates(entry, last_day)
+        if isinstance(entry, Application) and entry.approved is not None:
+            land(entry.approved + timedelta(days=transit), entry.material, entry.qty, False, 1.0)
+            continue
+        material = item.materials[entry.material]
+        terms = review_terms(scenario, plant, entry.channel)
+        for filed in filings:
+            if not is_controlled(entry.material, material, regimes, filed):
+                land(filed + timedelta(days=transit), entry.material, entry.qty, False, 1.0)
+                continue
+            decision = china_decision_date(filed, terms.review_working_days)
+            rate = terms.rate_on(decision)
+            land(decision + timedelta(days=transit), entry.material, entry.qty, True, rate)
+    return found
+
+
+def daily_need(item: PlantInput, material_id: str) -> float:
+    """Demand on one production day: direct demand plus lines x bill of materials."""
+    plant = item.plant
+    need = plant.demand.get(material_id, 0.0)
+    for line in plant.lines:
+        need += line.units_per_day * line.bom.get(material_id, 0.0)
+    return need
+
+
+def kg_per_unit(material: Material) -> float:
+    """How many kg one unit of the material weighs."""
+    return material.mass_g / 1000.0 if material.unit == "pcs" and material.mass_g else 1.0
