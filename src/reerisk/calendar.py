@@ -1,8 +1,8 @@
 """Calendars: which days a plant produces, and when a Chinese licence review ends.
 
-Both come from the `holidays` package, imported on first use (it is the
-slowest import reerisk has). Lookups are cached per run: one country's
-calendar object, and one answer per (filing date, working days) pair.
+Working days come from the `holidays` package through `workdays`, which keeps
+them on disk between runs. Within a run, each distinct production calendar is
+built once and shared, and each (filing date, review days) pair is answered once.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from reerisk.workdays import calendars
 
 if TYPE_CHECKING:
     from reerisk.models import Plant
@@ -18,26 +20,9 @@ if TYPE_CHECKING:
 _WEEKDAYS = {"all": 7, "mon-sat": 6, "mon-fri": 5}
 
 
-@cache
-def country_calendar(country: str) -> Any:
-    """The `holidays` calendar of an ISO 3166 alpha-2 country (KeyError-free lookup)."""
-    import holidays
-
-    return holidays.country_holidays(country)
-
-
-@cache
 def has_calendar(country: str) -> bool:
-    """Does `holidays` have a working-day calendar for this country?
-
-    Loads that one country's module only: listing every supported country
-    would import them all, a tenth of a second at start-up.
-    """
-    try:
-        country_calendar(country)
-    except NotImplementedError:
-        return False
-    return True
+    """Does `holidays` have a working-day calendar for this country?"""
+    return calendars().supports(country)
 
 
 def production_days(plant: Plant, start: date, horizon_days: int) -> list[bool]:
@@ -78,8 +63,8 @@ def _calendar(
     if kind == "workdays":
         if country is None:
             raise ValueError("production_days: workdays needs a country")
-        is_working_day = country_calendar(country).is_working_day
-        days = [is_working_day(start + timedelta(t)) for t in range(horizon_days)]
+        working = calendars().is_working_day
+        days = [working(country, start + timedelta(t)) for t in range(horizon_days)]
     else:
         weekdays = _WEEKDAYS[kind]
         days = [(start + timedelta(t)).weekday() < weekdays for t in range(horizon_days)]
@@ -99,4 +84,4 @@ def _calendar(
 @cache
 def china_decision_date(filed: date, review_working_days: int) -> date:
     """The n-th Chinese working day after `filed` (official holidays and make-up days)."""
-    return country_calendar("CN").get_nth_working_day(filed, review_working_days)  # type: ignore[no-any-return]
+    return calendars().nth_working_day("CN", filed, review_working_days)
