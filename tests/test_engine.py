@@ -436,10 +436,8 @@ def test_plant_default_transit_and_own_transit() -> None:
             {"material": "NdPr", "qty": 2, "filed": "2025-06-02", "transit_days": 3},
         ],
     )
-    assert [(a.day, a.qty) for a in arrivals(item_of(plant), scenario(0), [R18], AS_OF, 30)] == [
-        (12, 1),
-        (3, 2),
-    ]
+    found = arrivals(item_of(plant), scenario(0), [R18], AS_OF, 30)
+    assert [(a.day, a.qty) for a in found] == [(3, 2), (12, 1)]  # in order of day
 
 
 # --- scenario terms ------------------------------------------------------------------
@@ -493,9 +491,9 @@ def test_green_channel_and_overrides_arrivals() -> None:
     ]
     us = make_plant(region="US", materials={"Dy": {}}, supply=supply)
     eu = make_plant(region="EU", materials={"Dy": {}}, supply=supply)
-    assert arrivals(item_of(us), green_scenario, [R18], AS_OF, 70) == [
-        Arrival(63, "Dy", 100, True, 0.2),
+    assert arrivals(item_of(us), green_scenario, [R18], AS_OF, 70) == [  # in order of day
         Arrival(28, "Dy", 100, True, 0.8),
+        Arrival(63, "Dy", 100, True, 0.2),
     ]
     assert arrivals(item_of(eu), green_scenario, [R18], AS_OF, 70) == [
         Arrival(42, "Dy", 100, True, 0.2),
@@ -611,8 +609,9 @@ def test_regime_effective_and_ended() -> None:
         ],
     )
     found = arrivals(item_of(plant), scenario(0.5), [ending], date(2025, 12, 1), 200)
-    assert [(a.qty, a.reviewed, a.rate) for a in found] == [(10, True, 0.5), (20, False, 1.0)]
-    assert found[1].day == 31  # 2026-01-01 + 0 days transit
+    # in order of day: the unreviewed filing lands first
+    assert [(a.qty, a.reviewed, a.rate) for a in found] == [(20, False, 1.0), (10, True, 0.5)]
+    assert found[0].day == 31  # 2026-01-01 + 0 days transit
 
 
 # --- break-even and shortfall, checked by running the engine again --------------------

@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
@@ -130,6 +130,16 @@ FailUnderOpt = Annotated[
         help="Exit 1 if any plant runs out in fewer than DAYS days under any reported scenario.",
         metavar="DAYS",
         show_default=False,
+    ),
+]
+
+
+JobsOpt = Annotated[
+    int,
+    typer.Option(
+        "--jobs",
+        help="Worker processes for the projection (large portfolios; see benchmarks/README.md).",
+        metavar="N",
     ),
 ]
 
@@ -278,28 +288,36 @@ def load_inputs(
     return reference, plants, scenarios
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Print to stdout, or replace `output` atomically (temporary file, then rename)."""
+@contextmanager
+def open_output(output: Path | None) -> Iterator[TextIO]:
+    """stdout, or a temporary file beside `output` that replaces it only when all is written."""
     from reerisk.loading import UsageError
 
     if output is None:
-        sys.stdout.write(text)
+        yield sys.stdout
         sys.stdout.flush()
         return
     target = Path(os.path.realpath(output))  # write through a symlink, not over it
     try:
         mode = target.stat().st_mode & 0o777 if target.exists() else _default_file_mode()
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                stream.write(text)
-            os.chmod(temporary, mode)  # mkstemp makes it private; keep the usual permissions
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
     except OSError as exc:
         raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        os.chmod(temporary, mode)  # mkstemp makes it private; keep the usual permissions
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Print to stdout, or replace `output` atomically."""
+    with open_output(output) as stream:
+        stream.write(text)
 
 
 def _default_file_mode() -> int:
@@ -308,18 +326,31 @@ def _default_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def render_table(projections: Sequence[PlantProjection], horizon: int, to_file: bool) -> str | None:
-    """Print the Rich tables to the terminal, or return them as plain text for a file."""
-    from rich.console import Console
+def write_results(
+    projections: Iterable[PlantProjection],
+    scenarios: Sequence[Scenario],
+    horizon: int,
+    output_format: OutputFormat,
+    stream: TextIO,
+) -> None:
+    """Render plant by plant as the projections come, in the chosen format."""
+    if output_format is OutputFormat.table:
+        from rich.console import Console
 
-    from reerisk.render.table import print_tables
+        from reerisk.render.table import print_tables
 
-    if not to_file:
-        print_tables(Console(), projections, horizon)
-        return None
-    console = Console(record=True, width=120, file=open(os.devnull, "w"), color_system=None)  # noqa: SIM115
-    print_tables(console, projections, horizon)
-    return console.export_text()
+        to_file = stream is not sys.stdout
+        console = Console(file=stream, width=120, color_system=None) if to_file else Console()
+        print_tables(console, projections, horizon)
+        return
+    from reerisk.render import text
+
+    if output_format is OutputFormat.json:
+        text.write_json(projections, scenarios, horizon, stream)
+    elif output_format is OutputFormat.csv:
+        text.write_csv(projections, stream)
+    else:
+        text.write_markdown(projections, horizon, stream)
 
 
 @app.command()
@@ -334,39 +365,43 @@ def runway(
     output_format: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     fail_under: FailUnderOpt = None,
+    jobs: JobsOpt = 1,
 ) -> None:
     """Days to stockout per plant and material, under each approval-rate scenario."""
     with _user_errors():
         _check_horizon(horizon)
+        _check_jobs(jobs)
         _check_fail_under(fail_under, horizon)
         day_zero = _parse_date("--as-of", as_of)
         reference, plants, chosen = load_inputs(
             files, scenarios, scenario or [], rate or [], elements
         )
         _warn_about_days(plants, day_zero, horizon)
-        from reerisk.engine import project_plant
+
+        from reerisk.parallel import Run, project_all
 
         rare_earths = [e.symbol for e in sorted(reference.elements, key=lambda e: e.z)]
-        projections = [
-            project_plant(
-                item,
-                chosen,
-                reference.regimes,
-                rare_earths,
-                day_zero or item.plant.as_of or date.today(),
-                horizon,
-            )
-            for item in plants
-        ]
-        text = _render(projections, chosen, horizon, output_format, output is not None)
-        if text is not None:
-            write_output(text, output)
-    if fail_under is not None and any(
-        r.runway_days is not None and r.runway_days < fail_under
-        for p in projections
-        for r in p.results
-    ):
+        run = Run(chosen, reference.regimes, rare_earths, horizon, day_zero, date.today())
+        worst: list[int] = []  # the shortest runway of each plant that runs out
+
+        def projections() -> Iterator[PlantProjection]:
+            for projection in project_all(run, plants, jobs):
+                runways = [r.runway_days for r in projection.results if r.runway_days is not None]
+                if runways:
+                    worst.append(min(runways))
+                yield projection
+
+        with open_output(output) as stream:
+            write_results(projections(), chosen, horizon, output_format, stream)
+    if fail_under is not None and any(days < fail_under for days in worst):
         raise typer.Exit(1)
+
+
+def _check_jobs(jobs: int) -> None:
+    from reerisk.loading import UsageError
+
+    if not 1 <= jobs <= 64:
+        raise UsageError(f"--jobs {jobs}: must be 1..64")
 
 
 def _check_fail_under(fail_under: int | None, horizon: int) -> None:
@@ -392,24 +427,6 @@ def _warn_about_days(plants: Sequence[PlantInput], day_zero: date | None, horizo
                     f"{horizon}-day horizon, so whether it is exposed is not known; "
                     f"use --horizon {min(days, MAX_HORIZON_DAYS)}"
                 )
-
-
-def _render(
-    projections: Sequence[PlantProjection],
-    scenarios: Sequence[Scenario],
-    horizon: int,
-    output_format: OutputFormat,
-    to_file: bool,
-) -> str | None:
-    if output_format is OutputFormat.table:
-        return render_table(projections, horizon, to_file)
-    from reerisk.render import text
-
-    if output_format is OutputFormat.json:
-        return text.to_json(projections, scenarios, horizon)
-    if output_format is OutputFormat.csv:
-        return text.to_csv(projections)
-    return text.to_markdown(projections, horizon)
 
 
 @app.command()

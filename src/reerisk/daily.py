@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from reerisk.calendar import production_calendar
-from reerisk.engine import RELATIVE_TOLERANCE, combine, element_results, first_day
+from reerisk.engine import RELATIVE_TOLERANCE, combine, element_basis, element_results, first_day
 from reerisk.models import Regime, Scenario
 from reerisk.results import MaterialResult, PlantInput, PlantProjection
 from reerisk.supply import Arrival, arrivals, daily_need, is_controlled
@@ -125,7 +125,7 @@ def project_plant_daily(
             )  # fmt: skip
             materials.append(result)
             any_short = [a or b for a, b in zip(any_short, short, strict=True)]
-        elements = element_results(item, materials, rare_earths, regimes, as_of)
+        elements = element_results(element_basis(item, rare_earths, regimes, as_of), materials)
         results.append(combine(scenario.name, materials, elements, sum(any_short), as_of))
     return PlantProjection(item.plant.id, item.plant.name, as_of, tuple(results))
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from reerisk.calendar import ProductionCalendar, production_calendar
@@ -34,12 +35,13 @@ from reerisk.results import (
     ScenarioResult,
 )
 from reerisk.supply import (
-    Arrival,
-    arrivals,
     daily_need,
     element_content,
     is_controlled,
     kg_per_unit,
+    reviewed_arrivals,
+    scenario_terms,
+    supply_plan,
 )
 
 RELATIVE_TOLERANCE = 1e-9
@@ -58,64 +60,93 @@ def project_plant(
     `rare_earths` lists the symbols to report per element, in report order.
     """
     calendar = production_calendar(item.plant, as_of, horizon_days)
-    controlled = {
-        material_id: is_controlled(material_id, material, regimes, as_of)
-        for material_id, material in item.materials.items()
-    }
+    plan = supply_plan(item, regimes, as_of, horizon_days)
+    basis = element_basis(item, rare_earths, regimes, as_of)
+    inputs = []
+    for material_id, definition in item.materials.items():
+        certain: dict[int, float] = {}
+        for arrival in plan.certain:
+            if arrival.material == material_id:
+                certain[arrival.day] = certain.get(arrival.day, 0.0) + arrival.qty
+        inputs.append(
+            _MaterialInput(
+                material_id,
+                definition.unit,
+                daily_need(item, material_id),
+                item.plant.inventory.get(material_id, 0.0),
+                item.plant.recovery_days.get(material_id),
+                is_controlled(material_id, definition, regimes, as_of),
+                certain,
+            )
+        )
     results = []
     for scenario in scenarios:
-        landed: dict[str, list[Arrival]] = {material_id: [] for material_id in item.materials}
-        for arrival in arrivals(item, scenario, regimes, as_of, horizon_days):
-            landed[arrival.material].append(arrival)
+        expected = {m.id: dict(m.certain) for m in inputs}
+        licensed: dict[str, dict[int, float]] = {m.id: {} for m in inputs}
+        terms = scenario_terms(scenario, item.plant)
+        for day, filing, rate in reviewed_arrivals(plan, terms, as_of, horizon_days):
+            by_day = expected[filing.material]
+            by_day[day] = by_day.get(day, 0.0) + filing.qty * rate
+            by_day = licensed[filing.material]
+            by_day[day] = by_day.get(day, 0.0) + filing.qty
         materials = []
         short_spans: list[tuple[int, int]] = []
-        for material_id in item.materials:
+        for material in inputs:
             result, spans = project_material(
-                item, material_id, landed[material_id], calendar, as_of, controlled[material_id]
+                material, expected[material.id], licensed[material.id], calendar, as_of
             )
             materials.append(result)
             short_spans += spans
-        elements = element_results(item, materials, rare_earths, regimes, as_of)
-        short_days = _covered(short_spans)
-        results.append(combine(scenario.name, materials, elements, short_days, as_of))
+        elements = element_results(basis, materials)
+        results.append(combine(scenario.name, materials, elements, _covered(short_spans), as_of))
     return PlantProjection(item.plant.id, item.plant.name, as_of, tuple(results))
 
 
+@dataclass(frozen=True)
+class _MaterialInput:
+    """What one material brings to every scenario: its need, stock and certain supply."""
+
+    id: str
+    unit: str
+    per_day: float
+    inventory: float
+    recovery_days: int | None
+    controlled: bool
+    certain: dict[int, float]  # day -> quantity that lands for sure
+
+
 def project_material(
-    item: PlantInput,
-    material_id: str,
-    landed: Sequence[Arrival],
+    material: _MaterialInput,
+    expected: dict[int, float],
+    licensed: dict[int, float],
     calendar: ProductionCalendar,
     as_of: date,
-    controlled: bool,
 ) -> tuple[MaterialResult, list[tuple[int, int]]]:
     """One material, arrival to arrival.
 
-    Also returns the short days as spans `[first, end)` of production-day
-    numbers, so that the plant can count the days on which any material is short.
+    `expected` maps a day to what lands then under the scenario, `licensed` to
+    what reviewed filings would bring at approval rate 1. Also returns the short
+    days as spans `[first, end)` of production-day numbers, so that the plant
+    can count the days on which any material is short.
     """
-    per_day = daily_need(item, material_id)
-    inventory = item.plant.inventory.get(material_id, 0.0)
-    expected: dict[int, float] = {}
-    certain: dict[int, float] = {}
-    licensed: dict[int, float] = {}
-    for arrival in landed:
-        expected[arrival.day] = expected.get(arrival.day, 0.0) + arrival.expected_qty
-        share = licensed if arrival.reviewed else certain
-        share[arrival.day] = share.get(arrival.day, 0.0) + arrival.qty
+    per_day = material.per_day
+    inventory = material.inventory
+    certain = material.certain
     starts = sorted({0, *expected})
     ends = [*starts[1:], calendar.horizon_days]
+    before = calendar.before
     stock = inventory
     arrived_cum = certain_cum = licensed_cum = 0.0
     unmet = gap_worst = rate_needed = 0.0
     timing_gap = False
     spans: list[tuple[int, int]] = []
     for start, end in zip(starts, ends, strict=True):
-        stock += expected.get(start, 0.0)
-        arrived_cum += expected.get(start, 0.0)
+        landed = expected.get(start, 0.0)
+        stock += landed
+        arrived_cum += landed
         certain_cum += certain.get(start, 0.0)
         licensed_cum += licensed.get(start, 0.0)
-        first, stop = calendar.before[start], calendar.before[end]
+        first, stop = before[start], before[end]
         if per_day <= 0 or stop == first:
             continue
         # Cumulative need through the segment's last production day decides
@@ -137,15 +168,15 @@ def project_material(
         unmet += (days - full_days) * per_day - max(0.0, stock - full_days * per_day)
         spans.append((first + full_days, stop))
         stock = 0.0
-    need = per_day * calendar.before[-1]
+    need = per_day * before[-1]
     runway = calendar.days[spans[0][0]] if spans else None
-    recovery = item.plant.recovery_days.get(material_id)
+    recovery = material.recovery_days
     rate: float | None = None
     if not timing_gap and rate_needed <= 1 + RELATIVE_TOLERANCE:
         rate = min(rate_needed, 1.0)
     result = MaterialResult(
-        id=material_id,
-        unit=item.materials[material_id].unit,
+        id=material.id,
+        unit=material.unit,
         runway_days=runway,
         stockout_date=None if runway is None else as_of + timedelta(days=runway),
         short_days=sum(stop - first for first, stop in spans),
@@ -154,7 +185,7 @@ def project_material(
         end_stock=stock,
         shortfall=gap_worst,
         breakeven_rate=rate,
-        controlled=controlled,
+        controlled=material.controlled,
         recovery_days=recovery,
         exposed=runway is not None and recovery is not None and runway < recovery,
         need=need,
@@ -183,36 +214,52 @@ def first_day(flags: Sequence[bool]) -> int | None:
     return None
 
 
-def element_results(
-    item: PlantInput,
-    materials: Sequence[MaterialResult],
-    rare_earths: Sequence[str],
-    regimes: Sequence[Regime],
-    as_of: date,
-) -> tuple[ElementResult, ...]:
-    """Per rare earth in the plant's materials: kg per production day, kg in stock, runway."""
-    found: list[ElementResult] = []
+@dataclass(frozen=True)
+class ElementBasis:
+    """One rare earth's scenario-independent figures, and which materials contain it."""
+
+    symbol: str
+    demand_kg_per_day: float
+    stock_kg: float
+    controlled: bool
+    materials: tuple[int, ...]  # positions in the plant's material order
+
+
+def element_basis(
+    item: PlantInput, rare_earths: Sequence[str], regimes: Sequence[Regime], as_of: date
+) -> list[ElementBasis]:
+    """Per rare earth in the plant's materials: kg per production day and kg in stock."""
+    found: list[ElementBasis] = []
     for symbol in rare_earths:
         demand_kg = stock_kg = 0.0
-        runways: list[int | None] = []
-        for result in materials:
-            material = item.materials[result.id]
-            share = element_content(result.id, material).get(symbol, 0.0) / 100.0
+        holders: list[int] = []
+        for position, (material_id, material) in enumerate(item.materials.items()):
+            share = element_content(material_id, material).get(symbol, 0.0) / 100.0
             if share <= 0:
                 continue
             kg = kg_per_unit(material) * share
-            demand_kg += daily_need(item, result.id) * kg
-            stock_kg += item.plant.inventory.get(result.id, 0.0) * kg
-            runways.append(result.runway_days)
-        if not runways:
-            continue
-        known = [days for days in runways if days is not None]
+            demand_kg += daily_need(item, material_id) * kg
+            stock_kg += item.plant.inventory.get(material_id, 0.0) * kg
+            holders.append(position)
+        if holders:
+            controlled = any(r.in_force(as_of) and symbol in r.elements for r in regimes)
+            found.append(ElementBasis(symbol, demand_kg, stock_kg, controlled, tuple(holders)))
+    return found
+
+
+def element_results(
+    basis: Sequence[ElementBasis], materials: Sequence[MaterialResult]
+) -> tuple[ElementResult, ...]:
+    """Each element's runway: the earliest of the materials that contain it."""
+    found = []
+    for element in basis:
+        known = [days for i in element.materials if (days := materials[i].runway_days) is not None]
         found.append(
             ElementResult(
-                symbol=symbol,
-                demand_kg_per_day=demand_kg,
-                stock_kg=stock_kg,
-                controlled=any(r.in_force(as_of) and symbol in r.elements for r in regimes),
+                symbol=element.symbol,
+                demand_kg_per_day=element.demand_kg_per_day,
+                stock_kg=element.stock_kg,
+                controlled=element.controlled,
                 runway_days=min(known) if known else None,
             )
         )

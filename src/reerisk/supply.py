@@ -11,7 +11,7 @@ certain: they land whole.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -29,6 +29,8 @@ from reerisk.models import (
     review_days_value,
 )
 from reerisk.results import PlantInput
+
+CHANNELS = ("standard", "green")
 
 
 @dataclass(frozen=True)
@@ -117,42 +119,94 @@ def filing_dates(order: StandingOrder, last_day: date) -> list[date]:
     return [order.first_filed + timedelta(days=k * order.every_days) for k in range(count)]
 
 
+@dataclass(frozen=True)
+class Filing:
+    """One application, or one filing of a standing order, that goes to licence review."""
+
+    material: str
+    qty: float
+    filed: date
+    transit_days: int
+    channel: str
+
+
+@dataclass(frozen=True)
+class SupplyPlan:
+    """A plant's supply before any scenario: what lands for sure, and what is reviewed."""
+
+    certain: tuple[Arrival, ...]
+    reviewed: tuple[Filing, ...]
+
+
+def supply_plan(
+    item: PlantInput, regimes: Sequence[Regime], as_of: date, horizon_days: int
+) -> SupplyPlan:
+    """Split the supply into certain arrivals inside the horizon and filings to review.
+
+    None of this depends on the scenario, so it is worked out once per plant.
+    """
+    plant = item.plant
+    last_day = as_of + timedelta(days=horizon_days - 1)
+    certain: list[Arrival] = []
+    reviewed: list[Filing] = []
+
+    def land(on: date, material: str, qty: float) -> None:
+        day = (on - as_of).days
+        if 0 <= day < horizon_days:
+            certain.append(Arrival(day, material, qty, False, 1.0))
+
+    for entry in plant.supply:
+        if isinstance(entry, Shipment):
+            land(entry.arrives, entry.material, entry.qty)
+            continue
+        transit = entry.transit_days if entry.transit_days is not None else plant.transit_days
+        transit = transit or 0
+        if isinstance(entry, Application) and entry.approved is not None:
+            land(entry.approved + timedelta(days=transit), entry.material, entry.qty)
+            continue
+        filings = [entry.filed] if isinstance(entry, Application) else filing_dates(entry, last_day)
+        material = item.materials[entry.material]
+        for filed in filings:
+            if is_controlled(entry.material, material, regimes, filed):
+                reviewed.append(Filing(entry.material, entry.qty, filed, transit, entry.channel))
+            else:
+                land(filed + timedelta(days=transit), entry.material, entry.qty)
+    return SupplyPlan(tuple(certain), tuple(reviewed))
+
+
+def reviewed_arrivals(
+    plan: SupplyPlan, terms: dict[str, ReviewTerms], as_of: date, horizon_days: int
+) -> Iterator[tuple[int, Filing, float]]:
+    """(day, filing, approval rate) for each reviewed filing that lands inside the horizon."""
+    for filing in plan.reviewed:
+        channel_terms = terms[filing.channel]
+        decision = china_decision_date(filing.filed, channel_terms.review_working_days)
+        day = (decision - as_of).days + filing.transit_days
+        if 0 <= day < horizon_days:
+            yield day, filing, channel_terms.rate_on(decision)
+
+
+def scenario_terms(scenario: Scenario, plant: Plant) -> dict[str, ReviewTerms]:
+    """The review terms of each channel for this plant."""
+    return {channel: review_terms(scenario, plant, channel) for channel in CHANNELS}
+
+
 def arrivals(
     item: PlantInput,
     scenario: Scenario,
     regimes: Sequence[Regime],
     as_of: date,
     horizon_days: int,
+    plan: SupplyPlan | None = None,
 ) -> list[Arrival]:
-    """Every arrival inside the horizon, under `scenario` (SPEC §3.4)."""
-    plant = item.plant
-    last_day = as_of + timedelta(days=horizon_days - 1)
-    found: list[Arrival] = []
-
-    def land(on: date, material: str, qty: float, reviewed: bool, rate: float) -> None:
-        day = (on - as_of).days
-        if 0 <= day < horizon_days:
-            found.append(Arrival(day, material, qty, reviewed, rate))
-
-    for entry in plant.supply:
-        if isinstance(entry, Shipment):
-            land(entry.arrives, entry.material, entry.qty, False, 1.0)
-            continue
-        transit = entry.transit_days if entry.transit_days is not None else plant.transit_days
-        transit = transit or 0
-        filings = [entry.filed] if isinstance(entry, Application) else filing_dates(entry, last_day)
-        if isinstance(entry, Application) and entry.approved is not None:
-            land(entry.approved + timedelta(days=transit), entry.material, entry.qty, False, 1.0)
-            continue
-        material = item.materials[entry.material]
-        terms = review_terms(scenario, plant, entry.channel)
-        for filed in filings:
-            if not is_controlled(entry.material, material, regimes, filed):
-                land(filed + timedelta(days=transit), entry.material, entry.qty, False, 1.0)
-                continue
-            decision = china_decision_date(filed, terms.review_working_days)
-            rate = terms.rate_on(decision)
-            land(decision + timedelta(days=transit), entry.material, entry.qty, True, rate)
+    """Every arrival inside the horizon, under `scenario` (SPEC §3.4), in order of day."""
+    if plan is None:
+        plan = supply_plan(item, regimes, as_of, horizon_days)
+    found = list(plan.certain)
+    terms = scenario_terms(scenario, item.plant)
+    for day, filing, rate in reviewed_arrivals(plan, terms, as_of, horizon_days):
+        found.append(Arrival(day, filing.material, filing.qty, True, rate))
+    found.sort(key=lambda arrival: arrival.day)
     return found
 
 

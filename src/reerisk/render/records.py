@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 from reerisk.models import Scenario
-from reerisk.results import MaterialResult, PlantProjection, ScenarioResult
+from reerisk.results import ElementResult, MaterialResult, PlantProjection, ScenarioResult
 
 DECIMALS = 6
 
@@ -18,16 +17,13 @@ MATERIAL_FIELDS = (
 )  # fmt: skip
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return value
+def _number(value: float | None) -> float | None:
+    """Rounded to DECIMALS; `+ 0.0` turns -0.0 into 0.0."""
+    return None if value is None else round(value, DECIMALS) + 0.0
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def scenario_record(scenario: Scenario) -> dict[str, Any]:
@@ -36,9 +32,35 @@ def scenario_record(scenario: Scenario) -> dict[str, Any]:
     return record
 
 
-def material_record(result: MaterialResult) -> dict[str, Any]:
-    return {"id": result.id, "unit": result.unit} | {
-        name: _plain(getattr(result, name)) for name in MATERIAL_FIELDS
+def material_record(m: MaterialResult) -> dict[str, Any]:
+    # Written out field by field: this runs for every material of every plant.
+    return {
+        "id": m.id,
+        "unit": m.unit,
+        "runway_days": m.runway_days,
+        "stockout_date": _day(m.stockout_date),
+        "short_days": m.short_days,
+        "unmet": _number(m.unmet),
+        "fill_rate": _number(m.fill_rate),
+        "end_stock": _number(m.end_stock),
+        "shortfall": _number(m.shortfall),
+        "breakeven_rate": _number(m.breakeven_rate),
+        "controlled": m.controlled,
+        "recovery_days": m.recovery_days,
+        "exposed": m.exposed,
+        "need": _number(m.need),
+        "arrived": _number(m.arrived),
+        "used": _number(m.used),
+    }
+
+
+def element_record(e: ElementResult) -> dict[str, Any]:
+    return {
+        "symbol": e.symbol,
+        "demand_kg_per_day": _number(e.demand_kg_per_day),
+        "stock_kg": _number(e.stock_kg),
+        "controlled": e.controlled,
+        "runway_days": e.runway_days,
     }
 
 
@@ -46,13 +68,13 @@ def result_record(result: ScenarioResult) -> dict[str, Any]:
     return {
         "scenario": result.scenario,
         "runway_days": result.runway_days,
-        "stockout_date": _plain(result.stockout_date),
+        "stockout_date": _day(result.stockout_date),
         "binding_material": result.binding_material,
-        "breakeven_rate": _plain(result.breakeven_rate),
+        "breakeven_rate": _number(result.breakeven_rate),
         "short_days": result.short_days,
         "exposed": result.exposed,
         "materials": [material_record(m) for m in result.materials],
-        "elements": [_plain(asdict(e)) for e in result.elements],
+        "elements": [element_record(e) for e in result.elements],
     }
 
 

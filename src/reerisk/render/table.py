@@ -9,7 +9,7 @@ scenarios become rows. Columns fold rather than cut, so nothing is lost.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from rich import box
@@ -154,7 +154,7 @@ def _runway_range(runways: Sequence[int | None], horizon_days: int) -> Text:
 
 
 def print_tables(
-    console: Console, projections: Sequence[PlantProjection], horizon_days: int
+    console: Console, projections: Iterable[PlantProjection], horizon_days: int
 ) -> None:
     """Print every plant's tables, then a legend."""
     for projection in projections:
