@@ -7,15 +7,17 @@ travel to them; the projections travel back in order, a chunk at a time.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 from reerisk.engine import project_plant
 from reerisk.models import Regime, Scenario
 from reerisk.results import PlantInput, PlantProjection
 
 CHUNK_PLANTS = 64
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -36,30 +38,44 @@ class Run:
         )
 
 
-_WORK: tuple[Run, Sequence[PlantInput]] | None = None  # what forked workers inherit
+_WORK: tuple[Run, Sequence[PlantInput], Callable[[PlantProjection], Any]] | None = None
 
 
-def _project_chunk(first: int) -> list[PlantProjection]:
-    assert _WORK is not None
-    run, plants = _WORK
-    return [run.project(item) for item in plants[first : first + CHUNK_PLANTS]]
+def _chunk(first: int) -> list[tuple[Any, int | None]]:
+    assert _WORK is not None  # set before the workers were forked
+    run, plants, render = _WORK
+    return [_one(run, item, render) for item in plants[first : first + CHUNK_PLANTS]]
 
 
-def project_all(run: Run, plants: Sequence[PlantInput], jobs: int) -> Iterator[PlantProjection]:
-    """Every plant's projection, in input order."""
+def _one(
+    run: Run, item: PlantInput, render: Callable[[PlantProjection], T]
+) -> tuple[T, int | None]:
+    projection = run.project(item)
+    runways = [r.runway_days for r in projection.results if r.runway_days is not None]
+    return render(projection), min(runways) if runways else None
+
+
+def project_all(
+    run: Run, plants: Sequence[PlantInput], jobs: int, render: Callable[[PlantProjection], T]
+) -> Iterator[tuple[T, int | None]]:
+    """Each plant, in input order: `render(projection)` and the plant's shortest runway.
+
+    With `jobs` > 1 the workers render too, so that only text (for JSON and
+    CSV) crosses between processes, not the projections.
+    """
     if (
         jobs <= 1
         or len(plants) <= CHUNK_PLANTS
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
         for item in plants:
-            yield run.project(item)
+            yield _one(run, item, render)
         return
     global _WORK
-    _WORK = (run, plants)
+    _WORK = (run, plants, render)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for chunk in pool.imap(_project_chunk, range(0, len(plants), CHUNK_PLANTS)):
+            for chunk in pool.imap(_chunk, range(0, len(plants), CHUNK_PLANTS)):
                 yield from chunk
     finally:
         _WORK = None
