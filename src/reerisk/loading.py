@@ -32,6 +32,7 @@ from reerisk.yamlread import Path
 __all__ = ["InputError", "Problem", "UsageError", "load_plants", "load_reference", "load_scenarios"]
 
 _MATERIAL_ID: TypeAdapter[str] = TypeAdapter(MaterialId)
+FirstSeen = dict[str, tuple[SourceFile, Path]]  # plant id -> where it was first defined
 
 
 def _read(filename: str, problems: list[Problem], **options: Any) -> SourceFile | None:
@@ -72,7 +73,7 @@ def load_plants(
     """Read plant files; every plant that passes every check is returned."""
     rare_earths = {e.symbol for e in reference.elements} if reference else None
     found: list[PlantInput] = []
-    first_seen: dict[str, str] = {}
+    first_seen: FirstSeen = {}
     for filename in filenames:
         source = _read(filename, problems)
         if source is None:
@@ -88,7 +89,7 @@ def load_plants(
 
 
 def _plants_in(
-    source: SourceFile, rare_earths: set[str] | None, first_seen: dict[str, str]
+    source: SourceFile, rare_earths: set[str] | None, first_seen: FirstSeen
 ) -> list[tuple[Plant | None, dict[str, Material]]]:
     """Each plant of one file (None where it has problems), with the valid shared materials."""
     if not expect_mapping(source, "one plant with an id, or a portfolio with plants"):
@@ -125,18 +126,22 @@ def _one_plant(
     shared: dict[str, Material],
     shared_ids: set[str],
     rare_earths: set[str] | None,
-    first_seen: dict[str, str],
+    first_seen: FirstSeen,
 ) -> tuple[Plant | None, dict[str, Material]]:
     plant: Plant | None = source.validate(Plant, path)
     plant_id = raw.get("id") if isinstance(raw, dict) else None
     if isinstance(plant_id, str):
-        where = source.doc.locate((*path, "id"))
         if plant_id in first_seen:
-            message = f"duplicate plant id '{plant_id}' (first at {first_seen[plant_id]})"
+            earlier, earlier_path = first_seen[plant_id]
+            where = earlier.doc.locate((*earlier_path, "id"))
+            message = (
+                f"duplicate plant id '{plant_id}' "
+                f"(first at {earlier.name}:{where.line}:{where.column})"
+            )
             source.report((*path, "id"), message)
             plant = None
         else:
-            first_seen[plant_id] = f"{source.name}:{where.line}:{where.column}"
+            first_seen[plant_id] = (source, path)  # located only if it is repeated
     invalid_shared = shared_ids - set(shared)
     fields_valid = plant is not None
     if not check_plant(

@@ -41,7 +41,9 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 _CORE_TAG = "tag:yaml.org,2002:"
-_DUPLICATE = "\x00duplicate"  # stands in for a repeated key, whose value is dropped
+# Stands in for a repeated key, whose value is read (and positioned) but dropped. Not
+# text, so that no key in a file can be taken for it: mapping keys are always text.
+_DUPLICATE = -1
 _SCALAR_TAGS = frozenset({"str", "int", "float", "bool", "null"})
 
 
@@ -65,7 +67,11 @@ class YamlError(Exception):
 
 @dataclass
 class Document:
-    """A parsed file: its value, and where each value and key stood."""
+    """A parsed file: its value, and where each value and key stood.
+
+    Ask `locate` for positions rather than reading the maps: a JSON file read
+    by `jsonread` is a `JsonDocument`, which finds positions only when asked.
+    """
 
     value: Any
     positions: dict[Path, Position] = field(default_factory=dict)
@@ -153,7 +159,7 @@ class _Frame:
     path: Path
     anchor: str | None
     size: int = 1
-    key: str | None = None
+    key: str | int | None = None  # the key whose value comes next, or _DUPLICATE
     key_position: Position | None = None
     first_key_lines: dict[str, int] = field(default_factory=dict)
 
@@ -208,7 +214,8 @@ class _Builder:
         position = _position(event.start_mark)
         top = self.stack[-1] if self.stack else None
         if isinstance(top, _Frame) and isinstance(top.value, dict) and top.key is None:
-            self.mapping_key(top, event.value, position)
+            plain = event.tag is None and event.implicit[0]
+            self.mapping_key(top, event.value, position, plain=plain)
             return
         try:
             value = _scalar_value(event)
@@ -238,25 +245,27 @@ class _Builder:
         if isinstance(top, _Frame) and isinstance(top.value, dict) and top.key is None:
             if not isinstance(value, str):
                 raise YamlError("a mapping key must be plain text", position)
-            self.mapping_key(top, value, position)
+            self.mapping_key(top, value, position, plain=False)
             return
         self.attach(value, size, position)
 
-    def mapping_key(self, frame: _Frame, text: str, position: Position) -> None:
+    def mapping_key(self, frame: _Frame, text: str, position: Position, *, plain: bool) -> None:
         assert isinstance(frame.value, dict)
-        if text == "<<":
+        key: str | int = text
+        if text == "<<" and plain:  # a quoted "<<" (as in JSON) is only text
             message = "merge keys (<<) are YAML 1.1 and not supported; write the keys out"
             self.doc.errors.append(YamlError(message, position, (*frame.path, text)))
-            text = _DUPLICATE
+            key = _DUPLICATE
         elif text in frame.value:
             # Reported, and the second value dropped, so the rest of the file is still checked.
             first = frame.first_key_lines.get(text, position.line)
             message = f"duplicate key '{text}' (first given on line {first})"
             self.doc.errors.append(YamlError(message, position, (*frame.path, text)))
-            text = _DUPLICATE
-        frame.key = text
+            key = _DUPLICATE
+        else:
+            frame.first_key_lines[text] = position.line
+        frame.key = key
         frame.key_position = position
-        frame.first_key_lines[text] = position.line
 
     def attach(self, value: Any, size: int, position: Position | None) -> None:
         if not self.stack:
@@ -274,7 +283,7 @@ class _Builder:
             top.value.append(value)
             return
         assert top.key is not None and top.key_position is not None
-        if top.key != _DUPLICATE:
+        if isinstance(top.key, str):  # not _DUPLICATE
             self.doc.key_positions[path] = top.key_position
             top.value[top.key] = value
         top.key = None
