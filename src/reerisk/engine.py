@@ -152,13 +152,15 @@ def project_material(
         # Cumulative need through the segment's last production day decides
         # the shortfall and the break-even: nothing arrives before the next segment.
         need_cum = per_day * stop
-        gap_worst = max(gap_worst, need_cum - inventory - arrived_cum)
+        gap = need_cum - inventory - arrived_cum
+        if gap > gap_worst:
+            gap_worst = gap
         gap = need_cum - inventory - certain_cum
         if gap > RELATIVE_TOLERANCE * per_day:
             if licensed_cum <= 0:
                 timing_gap = True
-            else:
-                rate_needed = max(rate_needed, gap / licensed_cum)
+            elif gap > rate_needed * licensed_cum:
+                rate_needed = gap / licensed_cum
         # Day j of the segment is short when stock - (j-1) * need < need * (1 - 1e-9).
         full_days = math.floor(stock / per_day + RELATIVE_TOLERANCE)
         days = stop - first

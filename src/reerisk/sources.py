@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from reerisk.jsonread import parse_json
+from reerisk.models import unknown_key_message
 from reerisk.yamlread import Document, Path, YamlError, parse_yaml
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -97,12 +98,14 @@ class SourceFile:
             return model.model_validate(value)
         except ValidationError as exc:
             for error in exc.errors():
-                self._report_validation(path, error, at_key=at_key)
+                self._report_validation(path, error, model, at_key=at_key)
             return None
 
-    def _report_validation(self, prefix: Path, error: Any, *, at_key: bool) -> None:
+    def _report_validation(self, prefix: Path, error: Any, model: Any, *, at_key: bool) -> None:
         path = _data_path(self.doc.value, (*prefix, *error["loc"]))
         message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if error["type"] == "extra_forbidden":
+            message = unknown_key_message(model, tuple(error["loc"]))
         value = error.get("input")
         if error["type"] not in ("missing", "extra_forbidden") and not isinstance(
             value, dict | list

@@ -84,11 +84,12 @@ def is_controlled(
 ) -> bool:
     """Does some regime in force on `day` list an element above its content threshold?"""
     content = element_content(material_id, material)
-    return any(
-        regime.in_force(day)
-        and any(content.get(symbol, 0.0) > regime.min_content_pct for symbol in regime.elements)
-        for regime in regimes
-    )
+    return any(regime.in_force(day) and _covers(regime, content) for regime in regimes)
+
+
+def _covers(regime: Regime, content: dict[str, float]) -> bool:
+    """Does the regime list an element above its threshold in this content (mass-%)?"""
+    return any(content.get(symbol, 0.0) > regime.min_content_pct for symbol in regime.elements)
 
 
 def review_terms(scenario: Scenario, plant: Plant, channel: str) -> ReviewTerms:
@@ -149,6 +150,7 @@ def supply_plan(
     last_day = as_of + timedelta(days=horizon_days - 1)
     certain: list[Arrival] = []
     reviewed: list[Filing] = []
+    controlling: dict[str, list[Regime]] = {}  # material -> regimes that cover its content
 
     def land(on: date, material: str, qty: float) -> None:
         day = (on - as_of).days
@@ -165,9 +167,11 @@ def supply_plan(
             land(entry.approved + timedelta(days=transit), entry.material, entry.qty)
             continue
         filings = [entry.filed] if isinstance(entry, Application) else filing_dates(entry, last_day)
-        material = item.materials[entry.material]
+        if entry.material not in controlling:
+            content = element_content(entry.material, item.materials[entry.material])
+            controlling[entry.material] = [r for r in regimes if _covers(r, content)]
         for filed in filings:
-            if is_controlled(entry.material, material, regimes, filed):
+            if any(regime.in_force(filed) for regime in controlling[entry.material]):
                 reviewed.append(Filing(entry.material, entry.qty, filed, transit, entry.channel))
             else:
                 land(filed + timedelta(days=transit), entry.material, entry.qty)

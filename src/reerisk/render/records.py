@@ -33,24 +33,25 @@ def scenario_record(scenario: Scenario) -> dict[str, Any]:
 
 
 def material_record(m: MaterialResult) -> dict[str, Any]:
-    # Written out field by field: this runs for every material of every plant.
+    # Written out field by field, rounding inline: this runs for every material of
+    # every plant under every scenario. `+ 0.0` turns -0.0 into 0.0.
     return {
         "id": m.id,
         "unit": m.unit,
         "runway_days": m.runway_days,
         "stockout_date": _day(m.stockout_date),
         "short_days": m.short_days,
-        "unmet": _number(m.unmet),
-        "fill_rate": _number(m.fill_rate),
-        "end_stock": _number(m.end_stock),
-        "shortfall": _number(m.shortfall),
+        "unmet": round(m.unmet, DECIMALS) + 0.0,
+        "fill_rate": round(m.fill_rate, DECIMALS) + 0.0,
+        "end_stock": round(m.end_stock, DECIMALS) + 0.0,
+        "shortfall": round(m.shortfall, DECIMALS) + 0.0,
         "breakeven_rate": _number(m.breakeven_rate),
         "controlled": m.controlled,
         "recovery_days": m.recovery_days,
         "exposed": m.exposed,
-        "need": _number(m.need),
-        "arrived": _number(m.arrived),
-        "used": _number(m.used),
+        "need": round(m.need, DECIMALS) + 0.0,
+        "arrived": round(m.arrived, DECIMALS) + 0.0,
+        "used": round(m.used, DECIMALS) + 0.0,
     }
 
 
