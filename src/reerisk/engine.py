@@ -80,26 +80,43 @@ def project_plant(
             )
         )
     results = []
+    # A material's result depends on the scenario only through its reviewed
+    # arrivals (day, quantity, rate): scenarios that agree on them share it.
+    done: dict[tuple[str, tuple[tuple[int, float, float], ...]], _Projected] = {}
     for scenario in scenarios:
-        expected = {m.id: dict(m.certain) for m in inputs}
-        licensed: dict[str, dict[int, float]] = {m.id: {} for m in inputs}
+        reviewed: dict[str, list[tuple[int, float, float]]] = {m.id: [] for m in inputs}
         terms = scenario_terms(scenario, item.plant)
         for day, filing, rate in reviewed_arrivals(plan, terms, as_of, horizon_days):
-            by_day = expected[filing.material]
-            by_day[day] = by_day.get(day, 0.0) + filing.qty * rate
-            by_day = licensed[filing.material]
-            by_day[day] = by_day.get(day, 0.0) + filing.qty
+            reviewed[filing.material].append((day, filing.qty, rate))
         materials = []
         short_spans: list[tuple[int, int]] = []
         for material in inputs:
-            result, spans = project_material(
-                material, expected[material.id], licensed[material.id], calendar, as_of
-            )
+            key = (material.id, tuple(reviewed[material.id]))
+            if key not in done:
+                done[key] = _project_reviewed(material, key[1], calendar, as_of)
+            result, spans = done[key]
             materials.append(result)
             short_spans += spans
         elements = element_results(basis, materials)
         results.append(combine(scenario.name, materials, elements, _covered(short_spans), as_of))
     return PlantProjection(item.plant.id, item.plant.name, as_of, tuple(results))
+
+
+_Projected = tuple[MaterialResult, list[tuple[int, int]]]
+
+
+def _project_reviewed(
+    material: _MaterialInput,
+    reviewed: tuple[tuple[int, float, float], ...],
+    calendar: ProductionCalendar,
+    as_of: date,
+) -> _Projected:
+    expected = dict(material.certain)
+    licensed: dict[int, float] = {}
+    for day, qty, rate in reviewed:
+        expected[day] = expected.get(day, 0.0) + qty * rate
+        licensed[day] = licensed.get(day, 0.0) + qty
+    return project_material(material, expected, licensed, calendar, as_of)
 
 
 @dataclass(frozen=True)
