@@ -11,13 +11,11 @@ from cli_helpers import PLANT, PLANTS, SAMPLE_PLANT_IDS, SAMPLE_SCENARIO_NAMES, 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reerisk.errors import InputError, Problem, UsageError
 from reerisk.loading import load_plants, load_reference, load_scenarios
 from reerisk.models import RateStep, ReferenceData
 from reerisk.sources import (
     DEFAULT_MAX_BYTES,
-    InputError,
-    Problem,
-    UsageError,
     format_path,
     max_bytes,
     parse_source,

@@ -7,31 +7,35 @@ the commands, so `reerisk --help` and `--version` stay fast.
 from __future__ import annotations
 
 import gc
-import os
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from reerisk import __version__
+from reerisk.errors import InputError, Problem, UsageError
+from reerisk.options import (
+    MAX_HORIZON_DAYS,
+    check_fail_under,
+    check_horizon,
+    check_jobs,
+    choose_scenarios,
+    parse_date,
+    parse_rate,
+)
+from reerisk.output import OutputFormat, open_output, write_output, write_results
 
 if TYPE_CHECKING:
     from reerisk.models import ReferenceData, Scenario
-    from reerisk.parallel import Run
-    from reerisk.results import PlantInput, PlantProjection
-    from reerisk.sources import Problem
+    from reerisk.results import PlantInput
 
-T = TypeVar("T")
 MAX_PROBLEMS_SHOWN = 50
-DEFAULT_RATES = (0.0, 0.25, 0.5, 0.75, 1.0)
 DEFAULT_HORIZON_DAYS = 365
-MAX_HORIZON_DAYS = 3660
 
 app = typer.Typer(
     name="reerisk",
@@ -45,13 +49,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88},
 )
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
 
 
 class SchemaKind(StrEnum):
@@ -172,8 +169,6 @@ def _fail(message: str) -> NoReturn:
 @contextmanager
 def _user_errors() -> Iterator[None]:
     """Turn input and usage errors into messages on stderr and exit code 2."""
-    from reerisk.loading import InputError, UsageError
-
     try:
         yield
     except UsageError as exc:
@@ -196,78 +191,6 @@ def _warn(message: str) -> None:
     typer.echo(f"reerisk: warning: {message}", err=True)
 
 
-def _parse_rate(text: str) -> float:
-    from reerisk.loading import UsageError
-
-    raw = text.strip()
-    try:
-        rate = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
-    except ValueError:
-        raise UsageError(f"--rate {text!r}: expected a number 0..1 or a percentage") from None
-    if not 0 <= rate <= 1:
-        raise UsageError(f"--rate {text!r}: must be between 0 and 1 (0 % and 100 %)")
-    return rate
-
-
-def _parse_date(option: str, text: str | None) -> date | None:
-    from reerisk.loading import UsageError
-
-    if text is None:
-        return None
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        raise UsageError(f"{option} {text!r}: expected a date as YYYY-MM-DD")
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise UsageError(f"{option} {text!r}: not a calendar date: {exc}") from None
-
-
-def _check_horizon(horizon: int) -> None:
-    from reerisk.loading import UsageError
-
-    if not 1 <= horizon <= MAX_HORIZON_DAYS:
-        raise UsageError(f"--horizon {horizon}: must be 1..{MAX_HORIZON_DAYS} days")
-
-
-def rate_scenario(rate: float) -> Scenario:
-    """A constant-rate scenario named like `25%`."""
-    from reerisk.models import Scenario
-    from reerisk.render.summary import percent
-
-    return Scenario(name=percent(rate), approval_rate=rate)
-
-
-def _choose_scenarios(
-    loaded: Sequence[Scenario], names: Sequence[str], rates: Sequence[float], have_file: bool
-) -> list[Scenario]:
-    from reerisk.loading import UsageError
-
-    chosen = list(loaded)
-    if names:
-        if not have_file:
-            raise UsageError("--scenario needs --scenarios FILE to choose from")
-        by_name = {s.name: s for s in loaded}
-        missing = [n for n in names if n not in by_name]
-        if missing:
-            raise UsageError(
-                f"--scenario {missing[0]!r} is not in the scenarios file; "
-                f"it has: {', '.join(by_name)}"
-            )
-        chosen = [by_name[n] for n in dict.fromkeys(names)]
-    chosen += [rate_scenario(r) for r in rates]
-    if not have_file and not rates:
-        chosen = [rate_scenario(r) for r in DEFAULT_RATES]
-    names_seen: set[str] = set()
-    for scenario in chosen:
-        if scenario.name in names_seen:
-            raise UsageError(
-                f"two scenarios are named {scenario.name!r} (one from --rate); rename the one "
-                "in the scenarios file"
-            )
-        names_seen.add(scenario.name)
-    return chosen
-
-
 def load_inputs(
     files: Sequence[Path],
     scenarios_file: Path | None,
@@ -276,9 +199,9 @@ def load_inputs(
     elements_file: Path | None,
 ) -> tuple[ReferenceData, list[PlantInput], list[Scenario]]:
     """Read every file given, then raise one InputError listing every problem."""
-    from reerisk.loading import InputError, load_plants, load_reference, load_scenarios
+    from reerisk.loading import load_plants, load_reference, load_scenarios
 
-    rates = list(dict.fromkeys(_parse_rate(text) for text in rate_texts))  # 0.3 and 30% once
+    rates = list(dict.fromkeys(parse_rate(text) for text in rate_texts))  # 0.3 and 30% once
     problems: list[Problem] = []
     # Loading builds millions of small objects and no cycles worth collecting: the
     # cyclic collector would walk them over and over (half the load time at 10 000
@@ -296,94 +219,8 @@ def load_inputs(
     if errors or reference is None:
         raise InputError(problems)
     _print_problems(problems)  # warnings only
-    scenarios = _choose_scenarios(loaded, scenario_names, rates, scenarios_file is not None)
+    scenarios = choose_scenarios(loaded, scenario_names, rates, scenarios_file is not None)
     return reference, plants, scenarios
-
-
-@contextmanager
-def open_output(output: Path | None) -> Iterator[TextIO]:
-    """stdout, or a temporary file beside `output` that replaces it only when all is written."""
-    from reerisk.loading import UsageError
-
-    if output is None:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    target = Path(os.path.realpath(output))  # write through a symlink, not over it
-    try:
-        mode = target.stat().st_mode & 0o777 if target.exists() else _default_file_mode()
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    except OSError as exc:
-        raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        os.chmod(temporary, mode)  # mkstemp makes it private; keep the usual permissions
-        os.replace(temporary, target)
-    except OSError as exc:
-        raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-
-
-def write_output(text: str, output: Path | None) -> None:
-    """Print to stdout, or replace `output` atomically."""
-    with open_output(output) as stream:
-        stream.write(text)
-
-
-def _default_file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write_results(
-    run: Run,
-    plants: Sequence[PlantInput],
-    jobs: int,
-    output_format: OutputFormat,
-    stream: TextIO,
-) -> list[int]:
-    """Project and render plant by plant; return each plant's shortest runway that exists."""
-    from reerisk.parallel import project_all
-    from reerisk.render import text
-
-    worst: list[int] = []
-
-    def keep(pieces: Iterator[tuple[T, int | None]]) -> Iterator[T]:
-        for piece, runway in pieces:
-            if runway is not None:
-                worst.append(runway)
-            yield piece
-
-    if output_format is OutputFormat.json:
-        text.write_json(
-            keep(project_all(run, plants, jobs, text.json_plant)),
-            run.scenarios,
-            run.horizon_days,
-            stream,
-        )
-        return worst
-    if output_format is OutputFormat.csv:
-        text.write_csv(keep(project_all(run, plants, jobs, text.csv_plant)), stream)
-        return worst
-    projections = keep(project_all(run, plants, jobs, _same))
-    if output_format is OutputFormat.markdown:
-        text.write_markdown(projections, run.horizon_days, stream)
-        return worst
-    from rich.console import Console
-
-    from reerisk.render.table import print_tables
-
-    to_file = stream is not sys.stdout
-    console = Console(file=stream, width=120, color_system=None) if to_file else Console()
-    print_tables(console, projections, run.horizon_days)
-    return worst
-
-
-def _same(projection: PlantProjection) -> PlantProjection:
-    return projection
 
 
 @app.command()
@@ -402,10 +239,10 @@ def runway(
 ) -> None:
     """Days to stockout per plant and material, under each approval-rate scenario."""
     with _user_errors():
-        _check_horizon(horizon)
-        _check_jobs(jobs)
-        _check_fail_under(fail_under, horizon)
-        day_zero = _parse_date("--as-of", as_of)
+        check_horizon(horizon)
+        check_jobs(jobs)
+        check_fail_under(fail_under, horizon)
+        day_zero = parse_date("--as-of", as_of)
         reference, plants, chosen = load_inputs(
             files, scenarios, scenario or [], rate or [], elements
         )
@@ -419,23 +256,6 @@ def runway(
             worst = write_results(run, plants, jobs, output_format, stream)
     if fail_under is not None and any(days < fail_under for days in worst):
         raise typer.Exit(1)
-
-
-def _check_jobs(jobs: int) -> None:
-    from reerisk.loading import UsageError
-
-    if not 1 <= jobs <= 64:
-        raise UsageError(f"--jobs {jobs}: must be 1..64")
-
-
-def _check_fail_under(fail_under: int | None, horizon: int) -> None:
-    from reerisk.loading import UsageError
-
-    if fail_under is not None and not 1 <= fail_under <= horizon:
-        raise UsageError(
-            f"--fail-under {fail_under}: must be 1..{horizon} days (the horizon): a runway "
-            "beyond the horizon is not known"
-        )
 
 
 def _warn_about_days(plants: Sequence[PlantInput], day_zero: date | None, horizon: int) -> None:
@@ -480,8 +300,8 @@ def elements_command(
 ) -> None:  # fmt: skip
     """The 17 rare earths and the export-control regimes in force on a date."""
     with _user_errors():
-        day = _parse_date("--date", on) or date.today()
-        from reerisk.loading import InputError, load_reference
+        day = parse_date("--date", on) or date.today()
+        from reerisk.loading import load_reference
 
         problems: list[Problem] = []
         reference = load_reference(str(elements) if elements else None, problems)

@@ -16,20 +16,11 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from reerisk.crossref import check_materials, check_plant
+from reerisk.errors import InputError, Problem
 from reerisk.models import Material, MaterialId, Plant, ReferenceData, Scenario
 from reerisk.results import PlantInput
-from reerisk.sources import (
-    InputError,
-    Problem,
-    SourceFile,
-    UsageError,
-    check_keys,
-    expect_mapping,
-    read_source,
-)
+from reerisk.sources import SourceFile, check_keys, expect_mapping, read_source
 from reerisk.yamlread import Path
-
-__all__ = ["InputError", "Problem", "UsageError", "load_plants", "load_reference", "load_scenarios"]
 
 _MATERIAL_ID: TypeAdapter[str] = TypeAdapter(MaterialId)
 FirstSeen = dict[str, tuple[SourceFile, Path]]  # plant id -> where it was first defined

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from reerisk.errors import InputError, Problem, UsageError
 from reerisk.jsonread import parse_json
 from reerisk.models import unknown_key_message
 from reerisk.yamlread import Document, Path, YamlError, parse_yaml
@@ -26,37 +27,6 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _UNION_TAGS = frozenset(
     {"shipment", "application", "standing", "constant", "steps", "fixed", "triangular"}
 )
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong (or, as a warning, suspicious) in one input file, at one place."""
-
-    file: str
-    line: int
-    column: int
-    path: str
-    message: str
-    warning: bool = False
-
-    def __str__(self) -> str:
-        message = f"warning: {self.message}" if self.warning else self.message
-        if self.line == 0:  # a usage problem: the file itself could not be read
-            return f"reerisk: error: {self.file}: {message}"
-        where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.path}: {message}" if self.path else f"{where}: {message}"
-
-
-class InputError(Exception):
-    """The input files have problems; each is listed."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the input files")
-        self.problems = list(problems)
-
-
-class UsageError(Exception):
-    """A mistake on the command line: a missing file, a bad option value."""
 
 
 def format_path(path: Path) -> str:

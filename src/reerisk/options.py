@@ -1,0 +1,97 @@
+"""Checking option values, and choosing the scenarios of a run.
+
+Light on imports (no pydantic until a scenario is built), so that the CLI can
+check its options before loading anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from reerisk.errors import UsageError
+
+if TYPE_CHECKING:
+    from reerisk.models import Scenario
+
+DEFAULT_RATES = (0.0, 0.25, 0.5, 0.75, 1.0)
+MAX_HORIZON_DAYS = 3660
+MAX_JOBS = 64
+
+
+def parse_rate(text: str) -> float:
+    raw = text.strip()
+    try:
+        rate = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise UsageError(f"--rate {text!r}: expected a number 0..1 or a percentage") from None
+    if not 0 <= rate <= 1:
+        raise UsageError(f"--rate {text!r}: must be between 0 and 1 (0 % and 100 %)")
+    return rate
+
+
+def parse_date(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        raise UsageError(f"{option} {text!r}: expected a date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageError(f"{option} {text!r}: not a calendar date: {exc}") from None
+
+
+def check_horizon(horizon: int) -> None:
+    if not 1 <= horizon <= MAX_HORIZON_DAYS:
+        raise UsageError(f"--horizon {horizon}: must be 1..{MAX_HORIZON_DAYS} days")
+
+
+def rate_scenario(rate: float) -> Scenario:
+    """A constant-rate scenario named like `25%`."""
+    from reerisk.models import Scenario
+    from reerisk.render.summary import percent
+
+    return Scenario(name=percent(rate), approval_rate=rate)
+
+
+def choose_scenarios(
+    loaded: Sequence[Scenario], names: Sequence[str], rates: Sequence[float], have_file: bool
+) -> list[Scenario]:
+    chosen = list(loaded)
+    if names:
+        if not have_file:
+            raise UsageError("--scenario needs --scenarios FILE to choose from")
+        by_name = {s.name: s for s in loaded}
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise UsageError(
+                f"--scenario {missing[0]!r} is not in the scenarios file; "
+                f"it has: {', '.join(by_name)}"
+            )
+        chosen = [by_name[n] for n in dict.fromkeys(names)]
+    chosen += [rate_scenario(r) for r in rates]
+    if not have_file and not rates:
+        chosen = [rate_scenario(r) for r in DEFAULT_RATES]
+    names_seen: set[str] = set()
+    for scenario in chosen:
+        if scenario.name in names_seen:
+            raise UsageError(
+                f"two scenarios are named {scenario.name!r} (one from --rate); rename the one "
+                "in the scenarios file"
+            )
+        names_seen.add(scenario.name)
+    return chosen
+
+
+def check_jobs(jobs: int) -> None:
+    if not 1 <= jobs <= MAX_JOBS:
+        raise UsageError(f"--jobs {jobs}: must be 1..{MAX_JOBS}")
+
+
+def check_fail_under(fail_under: int | None, horizon: int) -> None:
+    if fail_under is not None and not 1 <= fail_under <= horizon:
+        raise UsageError(
+            f"--fail-under {fail_under}: must be 1..{horizon} days (the horizon): a runway "
+            "beyond the horizon is not known"
+        )

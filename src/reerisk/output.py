@@ -1,0 +1,116 @@
+"""Where results go: stdout or a file replaced atomically, in the chosen format.
+
+Rendering happens plant by plant as projections come, so memory does not hold
+every result. Heavy modules (Rich, the renderers, the engine) load inside the
+functions that need them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO, TypeVar
+
+from reerisk.errors import UsageError
+
+if TYPE_CHECKING:
+    from reerisk.parallel import Run
+    from reerisk.results import PlantInput, PlantProjection
+
+T = TypeVar("T")
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+@contextmanager
+def open_output(output: Path | None) -> Iterator[TextIO]:
+    """stdout, or a temporary file beside `output` that replaces it only when all is written."""
+    if output is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(os.path.realpath(output))  # write through a symlink, not over it
+    try:
+        mode = target.stat().st_mode & 0o777 if target.exists() else _default_file_mode()
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        os.chmod(temporary, mode)  # mkstemp makes it private; keep the usual permissions
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Print to stdout, or replace `output` atomically."""
+    with open_output(output) as stream:
+        stream.write(text)
+
+
+def _default_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_results(
+    run: Run,
+    plants: Sequence[PlantInput],
+    jobs: int,
+    output_format: OutputFormat,
+    stream: TextIO,
+) -> list[int]:
+    """Project and render plant by plant; return each plant's shortest runway that exists."""
+    from reerisk.parallel import project_all
+    from reerisk.render import text
+
+    worst: list[int] = []
+
+    def keep(pieces: Iterator[tuple[T, int | None]]) -> Iterator[T]:
+        for piece, runway in pieces:
+            if runway is not None:
+                worst.append(runway)
+            yield piece
+
+    if output_format is OutputFormat.json:
+        text.write_json(
+            keep(project_all(run, plants, jobs, text.json_plant)),
+            run.scenarios,
+            run.horizon_days,
+            stream,
+        )
+        return worst
+    if output_format is OutputFormat.csv:
+        text.write_csv(keep(project_all(run, plants, jobs, text.csv_plant)), stream)
+        return worst
+    projections = keep(project_all(run, plants, jobs, _same))
+    if output_format is OutputFormat.markdown:
+        text.write_markdown(projections, run.horizon_days, stream)
+        return worst
+    from rich.console import Console
+
+    from reerisk.render.table import print_tables
+
+    to_file = stream is not sys.stdout
+    console = Console(file=stream, width=120, color_system=None) if to_file else Console()
+    print_tables(console, projections, run.horizon_days)
+    return worst
+
+
+def _same(projection: PlantProjection) -> PlantProjection:
+    return projection
