@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from reerisk.calendar import production_calendar
-from reerisk.engine import RELATIVE_TOLERANCE, combine, element_basis, element_results, first_day
+from reerisk.engine import RELATIVE_TOLERANCE, combine, element_basis, element_results
 from reerisk.models import Regime, Scenario
 from reerisk.results import MaterialResult, PlantInput, PlantProjection
 from reerisk.supply import Arrival, arrivals, daily_need, is_controlled
@@ -171,3 +171,11 @@ def _project_material(
         used=ledger.used,
     )
     return result, ledger.short
+
+
+def first_day(flags: Sequence[bool]) -> int | None:
+    """The index of the first true flag, or None."""
+    for t, flag in enumerate(flags):
+        if flag:
+            return t
+    return None

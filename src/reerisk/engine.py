@@ -225,14 +225,6 @@ def _covered(spans: list[tuple[int, int]]) -> int:
     return covered
 
 
-def first_day(flags: Sequence[bool]) -> int | None:
-    """The index of the first true flag, or None."""
-    for t, flag in enumerate(flags):
-        if flag:
-            return t
-    return None
-
-
 @dataclass(frozen=True)
 class ElementBasis:
     """One rare earth's scenario-independent figures, and which materials contain it."""
