@@ -146,3 +146,21 @@ def test_a_crash_exits_70_not_1(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SystemExit) as caught:
         cli.main()
     assert caught.value.code == cli.EXIT_INTERNAL_ERROR == 70
+
+
+def test_output_never_replaces_an_input(cwd: Path) -> None:
+    write(cwd, "p.yaml", PLANT)
+    before = (cwd / "p.yaml").read_bytes()
+    result = run("runway", "p.yaml", "--format", "json", "--output", "./p.yaml")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "reerisk: error: --output ./p.yaml: that is an input file; it is never overwritten\n"
+    )
+    assert (cwd / "p.yaml").read_bytes() == before
+
+
+def test_utf16_files_are_named(cwd: Path) -> None:
+    write(cwd, "p.yaml", PLANT.encode("utf-16"))  # with its byte-order mark
+    assert_input_error(
+        run("validate", "p.yaml"), "p.yaml:1:1: the file is UTF-16; save it as UTF-8"
+    )

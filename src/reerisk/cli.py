@@ -24,6 +24,7 @@ from reerisk.options import (
     check_fail_under,
     check_horizon,
     check_jobs,
+    check_output_is_not_an_input,
     choose_scenarios,
     parse_date,
     parse_rate,
@@ -241,6 +242,7 @@ def runway(
     with _user_errors():
         check_horizon(horizon)
         check_jobs(jobs)
+        check_output_is_not_an_input(output, [*files, scenarios, elements])
         check_fail_under(fail_under, horizon)
         day_zero = parse_date("--as-of", as_of)
         reference, plants, chosen = load_inputs(

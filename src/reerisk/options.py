@@ -6,8 +6,10 @@ check its options before loading anything.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reerisk.errors import UsageError
@@ -95,3 +97,13 @@ def check_fail_under(fail_under: int | None, horizon: int) -> None:
             f"--fail-under {fail_under}: must be 1..{horizon} days (the horizon): a runway "
             "beyond the horizon is not known"
         )
+
+
+def check_output_is_not_an_input(output: Path | None, inputs: Sequence[Path | None]) -> None:
+    """`--output` must never replace a file the run reads."""
+    if output is None:
+        return
+    target = os.path.realpath(output)
+    for given in inputs:
+        if given is not None and os.path.realpath(given) == target:
+            raise UsageError(f"--output {output}: that is an input file; it is never overwritten")

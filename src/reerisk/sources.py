@@ -117,7 +117,13 @@ def max_bytes() -> int:
     return limit
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _decode(name: str, data: bytes) -> str:
+    if data.startswith(_UTF16_BOMS):
+        message = "the file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8; in editors: UTF-8)"
+        raise InputError([Problem(name, 1, 1, "", message)])
     if b"\x00" in data[:8192]:
         raise InputError([Problem(name, 1, 1, "", "binary file: not YAML text (it has NUL bytes)")])
     try:
