@@ -81,7 +81,6 @@ def test_bom_and_crlf() -> None:
     ("data", "line", "column"),
     [
         (b"id: p1\nname: caf\xe9\n", 2, 10),
-        (b"\xff\xfeid: p1\n", 1, 1),
         (b"a: 1\r\nb: 2\r\nc: \xc3\x28\r\n", 3, 4),
         (b"a: ok\nb: \xe2\x82\n", 2, 4),  # truncated 3-byte sequence
     ],
@@ -97,7 +96,9 @@ def test_invalid_utf8_points_at_the_line(data: bytes, line: int, column: int) ->
 def test_utf16_file_is_refused_not_misread() -> None:
     with pytest.raises(InputError) as caught:
         parse_source("p.yaml", "id: p1\n".encode("utf-16"))
-    assert caught.value.problems[0].line == 1
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (1, 1)
+    assert problem.message.startswith("the file is UTF-16; save it as UTF-8")
 
 
 def test_yaml_error_becomes_a_positioned_problem() -> None:
