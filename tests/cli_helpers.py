@@ -32,6 +32,7 @@ SAMPLE_SCENARIO_NAMES = (
     "london-framework",
     "slow-review",
     "eu-green-channel",
+    "cut-20-and-broker",
 )
 DEFAULT_GRID = ("0%", "25%", "50%", "75%", "100%")
 

@@ -132,7 +132,7 @@ def test_command_help(command: str, mentions: list[str], flag: str) -> None:
 def test_sample_data_validates() -> None:
     result = run("validate", PLANTS, "--scenarios", SCENARIOS)
     assert_ok(result)
-    assert result.stdout == "ok: 6 plants, 6 scenarios\n"
+    assert result.stdout == "ok: 6 plants, 7 scenarios\n"
 
 
 def test_validate_without_scenarios_counts_none() -> None:

@@ -955,3 +955,38 @@ def test_every_scenario_gets_a_result_in_order() -> None:
     assert low.runway_days == 19
     assert high.runway_days is None
     assert low.stockout_date == AS_OF + timedelta(days=19)
+
+
+# --- scenario levers: demand_scale and extra_stock ------------------------------------
+
+
+def test_demand_scale_cuts_the_need_per_production_day() -> None:
+    plant = make_plant(materials={"Dy": {}}, inventory={"Dy": 100}, demand={"Dy": 10})
+    cut, full = project(plant, [scenario(0, "cut 20 %", demand_scale=0.8), scenario(0)]).results
+    # 10 kg/day x 0.8 = 8 kg/day: days 0..11 use 96 kg; day 12 has 4 < 8 -> runway 12
+    assert cut.runway_days == 12
+    assert cut.materials[0].need == 8 * 30  # 30 production days at 8 kg
+    assert cut.materials[0].unmet == 8 * 30 - 100  # 140: everything beyond the 100 kg
+    assert cut.elements[0].demand_kg_per_day == 8.0
+    # unscaled: 100 / 10 = 10 full days -> runway 10
+    assert full.runway_days == 10
+    assert full.elements[0].demand_kg_per_day == 10.0
+
+
+def test_extra_stock_lands_on_day_zero() -> None:
+    plant = make_plant(materials={"Dy": {}}, inventory={"Dy": 100}, demand={"Dy": 10})
+    bought, plain = project(
+        plant, [scenario(0, "broker", extra_stock={"Dy": 55}), scenario(0)]
+    ).results
+    # 100 + 55 = 155 kg at 10 kg/day: 15 full days, day 15 has 5 < 10 -> runway 15
+    assert bought.runway_days == 15
+    assert bought.materials[0].shortfall == 30 * 10 - 155  # 145 more would last the 30 days
+    assert bought.elements[0].stock_kg == 155.0
+    assert plain.runway_days == 10
+    assert plain.elements[0].stock_kg == 100.0
+
+
+def test_extra_stock_for_a_material_the_plant_lacks_is_ignored() -> None:
+    plant = make_plant(materials={"Dy": {}}, inventory={"Dy": 100}, demand={"Dy": 10})
+    (result,) = project(plant, [scenario(0, extra_stock={"Tb": 1000})]).results
+    assert result.runway_days == 10

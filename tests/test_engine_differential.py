@@ -17,6 +17,7 @@ from test_engine_properties import RARE_EARTHS, Case, cases, scenarios
 
 from reerisk.daily import project_plant_daily
 from reerisk.engine import project_plant
+from reerisk.models import Scenario
 from reerisk.results import PlantProjection
 
 MANY = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -53,11 +54,24 @@ def _both(case: Case, scenario_list: list[Any]) -> tuple[PlantProjection, PlantP
     return project_plant(*args), project_plant_daily(*args)
 
 
+@st.composite
+def levered(draw: Any, name: str) -> Scenario:
+    """A random scenario, sometimes with a production cut or extra stock on day 0."""
+    base = draw(scenarios(name))
+    changes: dict[str, Any] = {}
+    if draw(st.booleans()):
+        changes["demand_scale"] = draw(st.sampled_from([0.0, 0.5, 0.8, 1.25]))
+    if draw(st.booleans()):
+        material = draw(st.sampled_from(["Dy", "rotor", "NdPr", "mag-lo", "absent"]))
+        changes["extra_stock"] = {material: draw(st.integers(0, 2000)) * 1.0}
+    return base.model_copy(update=changes)
+
+
 @MANY
 @given(
     case=cases(max_horizon=400),
-    first=scenarios("a"),
-    second=scenarios("b"),
+    first=levered("a"),
+    second=levered("b"),
     factor=st.sampled_from([1.0, 1.0, 0.1, 0.37, 2.5, 1e-3]),
 )
 def test_event_engine_equals_the_daily_reference(

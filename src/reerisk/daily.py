@@ -103,10 +103,6 @@ def project_plant_daily(
 ) -> PlantProjection:
     """`engine.project_plant`, computed one day at a time."""
     producing = production_calendar(item.plant, as_of, horizon_days).producing
-    needs = {}
-    for material_id in item.materials:
-        per_day = daily_need(item, material_id)
-        needs[material_id] = [per_day if on else 0.0 for on in producing]
     controlled = {
         material_id: is_controlled(material_id, material, regimes, as_of)
         for material_id, material in item.materials.items()
@@ -119,13 +115,17 @@ def project_plant_daily(
         materials = []
         any_short = [False] * horizon_days
         for material_id in item.materials:
+            per_day = daily_need(item, material_id) * scenario.demand_scale
+            need = [per_day if on else 0.0 for on in producing]
+            extra = scenario.extra_stock.get(material_id, 0.0)
             result, short = _project_material(
-                item, material_id, needs[material_id], landed[material_id], horizon_days, as_of,
-                controlled[material_id],
+                item, material_id, need, landed[material_id], horizon_days, as_of,
+                controlled[material_id], extra,
             )  # fmt: skip
             materials.append(result)
             any_short = [a or b for a, b in zip(any_short, short, strict=True)]
-        elements = element_results(element_basis(item, rare_earths, regimes, as_of), materials)
+        basis = element_basis(item, rare_earths, regimes, as_of)
+        elements = element_results(basis, materials, scenario)
         results.append(combine(scenario.name, materials, elements, sum(any_short), as_of))
     return PlantProjection(item.plant.id, item.plant.name, as_of, tuple(results))
 
@@ -138,6 +138,7 @@ def _project_material(
     horizon_days: int,
     as_of: date,
     controlled: bool,
+    extra_stock: float,
 ) -> tuple[MaterialResult, tuple[bool, ...]]:
     expected = [0.0] * horizon_days
     certain = [0.0] * horizon_days
@@ -148,7 +149,7 @@ def _project_material(
             licensed[arrival.day] += arrival.qty
         else:
             certain[arrival.day] += arrival.qty
-    inventory = item.plant.inventory.get(material_id, 0.0)
+    inventory = item.plant.inventory.get(material_id, 0.0) + extra_stock
     ledger = run_ledger(inventory, need, expected)
     runway = first_day(ledger.short)
     recovery = item.plant.recovery_days.get(material_id)

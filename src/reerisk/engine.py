@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 from reerisk.calendar import ProductionCalendar, production_calendar
 from reerisk.models import Regime, Scenario
@@ -80,24 +81,33 @@ def project_plant(
             )
         )
     results = []
-    # A material's result depends on the scenario only through its reviewed
-    # arrivals (day, quantity, rate): scenarios that agree on them share it.
-    done: dict[tuple[str, tuple[tuple[int, float, float], ...]], _Projected] = {}
+    # A material's result depends on the scenario only through its levers and
+    # its reviewed arrivals (day, quantity, rate): scenarios that agree share it.
+    done: dict[tuple[Any, ...], _Projected] = {}
     for scenario in scenarios:
         reviewed: dict[str, list[tuple[int, float, float]]] = {m.id: [] for m in inputs}
         terms = scenario_terms(scenario, item.plant)
         for day, filing, rate in reviewed_arrivals(plan, terms, as_of, horizon_days):
             reviewed[filing.material].append((day, filing.qty, rate))
+        scale = scenario.demand_scale
         materials = []
         short_spans: list[tuple[int, int]] = []
         for material in inputs:
-            key = (material.id, tuple(reviewed[material.id]))
+            extra = scenario.extra_stock.get(material.id, 0.0)
+            key = (material.id, scale, extra, tuple(reviewed[material.id]))
             if key not in done:
-                done[key] = _project_reviewed(material, key[1], calendar, as_of)
+                levered = material
+                if scale != 1.0 or extra:
+                    levered = replace(
+                        material,
+                        per_day=material.per_day * scale,
+                        inventory=material.inventory + extra,
+                    )
+                done[key] = _project_reviewed(levered, key[3], calendar, as_of)
             result, spans = done[key]
             materials.append(result)
             short_spans += spans
-        elements = element_results(basis, materials)
+        elements = element_results(basis, materials, scenario)
         results.append(combine(scenario.name, materials, elements, _covered(short_spans), as_of))
     return PlantProjection(item.plant.id, item.plant.name, as_of, tuple(results))
 
@@ -227,49 +237,54 @@ def _covered(spans: list[tuple[int, int]]) -> int:
 
 @dataclass(frozen=True)
 class ElementBasis:
-    """One rare earth's scenario-independent figures, and which materials contain it."""
+    """One rare earth in a plant: which materials hold it, and how many kg per unit."""
 
     symbol: str
-    demand_kg_per_day: float
-    stock_kg: float
     controlled: bool
-    materials: tuple[int, ...]  # positions in the plant's material order
+    holders: tuple[tuple[int, str, float, float, float], ...]
+    # (position in the plant's materials, material id, kg of the element per
+    #  unit of material, units needed per production day, units in stock)
 
 
 def element_basis(
     item: PlantInput, rare_earths: Sequence[str], regimes: Sequence[Regime], as_of: date
 ) -> list[ElementBasis]:
-    """Per rare earth in the plant's materials: kg per production day and kg in stock."""
+    """Per rare earth found in the plant's materials, in `rare_earths` order."""
     found: list[ElementBasis] = []
     for symbol in rare_earths:
-        demand_kg = stock_kg = 0.0
-        holders: list[int] = []
+        holders = []
         for position, (material_id, material) in enumerate(item.materials.items()):
             share = element_content(material_id, material).get(symbol, 0.0) / 100.0
-            if share <= 0:
-                continue
-            kg = kg_per_unit(material) * share
-            demand_kg += daily_need(item, material_id) * kg
-            stock_kg += item.plant.inventory.get(material_id, 0.0) * kg
-            holders.append(position)
+            if share > 0:
+                per_day = daily_need(item, material_id)
+                stock = item.plant.inventory.get(material_id, 0.0)
+                kg = kg_per_unit(material) * share
+                holders.append((position, material_id, kg, per_day, stock))
         if holders:
             controlled = any(r.in_force(as_of) and symbol in r.elements for r in regimes)
-            found.append(ElementBasis(symbol, demand_kg, stock_kg, controlled, tuple(holders)))
+            found.append(ElementBasis(symbol, controlled, tuple(holders)))
     return found
 
 
 def element_results(
-    basis: Sequence[ElementBasis], materials: Sequence[MaterialResult]
+    basis: Sequence[ElementBasis], materials: Sequence[MaterialResult], scenario: Scenario
 ) -> tuple[ElementResult, ...]:
-    """Each element's runway: the earliest of the materials that contain it."""
+    """Each element under the scenario: kg per production day, kg in stock, earliest runway."""
     found = []
     for element in basis:
-        known = [days for i in element.materials if (days := materials[i].runway_days) is not None]
+        demand_kg = stock_kg = 0.0
+        known: list[int] = []
+        for position, material_id, kg, per_day, stock in element.holders:
+            demand_kg += per_day * scenario.demand_scale * kg
+            stock_kg += (stock + scenario.extra_stock.get(material_id, 0.0)) * kg
+            days = materials[position].runway_days
+            if days is not None:
+                known.append(days)
         found.append(
             ElementResult(
                 symbol=element.symbol,
-                demand_kg_per_day=element.demand_kg_per_day,
-                stock_kg=element.stock_kg,
+                demand_kg_per_day=demand_kg,
+                stock_kg=stock_kg,
                 controlled=element.controlled,
                 runway_days=min(known) if known else None,
             )

@@ -478,7 +478,13 @@ class Override(Strict):
 
 
 class Scenario(Strict):
-    """One licence-approval scenario."""
+    """One licence-approval scenario, and what the plants do about it.
+
+    `demand_scale` multiplies every plant's need per production day (0.8 is a
+    20 % production cut). `extra_stock` adds stock on day 0, per material id,
+    to every plant that has that material: a buy from a non-Chinese source or
+    a broker.
+    """
 
     name: Annotated[str, Field(min_length=1)]
     description: str = ""
@@ -486,6 +492,8 @@ class Scenario(Strict):
     review_working_days: ReviewDays = 45
     green_channel: GreenChannel | None = None
     overrides: list[Override] = Field(default_factory=list)
+    demand_scale: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 1.0
+    extra_stock: dict[MaterialId, Quantity] = Field(default_factory=dict)
 
 
 class ScenarioFile(Strict):
