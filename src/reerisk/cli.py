@@ -275,6 +275,132 @@ def _warn_about_days(plants: Sequence[PlantInput], day_zero: date | None, horizo
                 )
 
 
+SortOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        help="Sort by this scenario's runway (default: the worst across scenarios).",
+        metavar="NAME",
+        show_default=False,
+    ),
+]
+BaselineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--baseline",
+        help="Show each runway's change in days against this scenario.",
+        metavar="NAME",
+        show_default=False,
+    ),
+]
+AgainstOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--against",
+        help="An earlier `--format json` output of runway or compare: show the change since.",
+        metavar="PREVIOUS.json",
+        show_default=False,
+    ),
+]
+FailScenarioOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fail-scenario",
+        help="Apply --fail-under and --fail-drop to this scenario only (repeatable).",
+        metavar="NAME",
+        show_default=False,
+    ),
+]
+FailDropOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--fail-drop",
+        help="Exit 1 if any runway dropped by more than DAYS since --against "
+        "(a plant that now stocks out counts as an unbounded drop).",
+        metavar="DAYS",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def compare(
+    files: Files,
+    scenarios: ScenariosOpt = None,
+    scenario: ScenarioOpt = None,
+    rate: RateOpt = None,
+    horizon: HorizonOpt = DEFAULT_HORIZON_DAYS,
+    as_of: AsOfOpt = None,
+    elements: ElementsOpt = None,
+    output_format: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    jobs: JobsOpt = 1,
+    sort: SortOpt = None,
+    baseline: BaselineOpt = None,
+    against: AgainstOpt = None,
+    fail_under: FailUnderOpt = None,
+    fail_scenario: FailScenarioOpt = None,
+    fail_drop: FailDropOpt = None,
+) -> None:
+    """One row per plant, worst runway first: scenarios side by side, changes, CI gates."""
+    with _user_errors():
+        from reerisk.compare import check_gate_options
+
+        check_horizon(horizon)
+        check_jobs(jobs)
+        check_output_is_not_an_input(output, [*files, scenarios, elements, against])
+        check_fail_under(fail_under, horizon)
+        check_gate_options(fail_under, fail_drop, fail_scenario or [], against)
+        day_zero = parse_date("--as-of", as_of)
+        previous, problems = None, []
+        if against is not None:
+            from reerisk.previous import read_previous
+
+            try:
+                previous = read_previous(against)
+            except InputError as exc:  # reported with the problems of the other files
+                problems = exc.problems
+        try:
+            reference, plants, chosen = load_inputs(
+                files, scenarios, scenario or [], rate or [], elements
+            )
+        except InputError as exc:
+            raise InputError([*problems, *exc.problems]) from None
+        if problems:
+            raise InputError(problems)
+        _warn_about_days(plants, day_zero, horizon)
+        if previous is not None and previous.horizon_days not in (None, horizon):
+            _warn(
+                f"--against {against} was projected over {previous.horizon_days} days and this "
+                f"run over {horizon}: a runway beyond either horizon is not known"
+            )
+
+        from reerisk.compare import build_comparison, check_scenario_names
+        from reerisk.parallel import Run
+        from reerisk.render.compare import project_rows, write_comparison
+
+        names = [s.name for s in chosen]
+        check_scenario_names(names, sort, baseline, fail_scenario or [])
+        rare_earths = [e.symbol for e in sorted(reference.elements, key=lambda e: e.z)]
+        run = Run(chosen, reference.regimes, rare_earths, horizon, day_zero, date.today())
+        plant_json, rows = project_rows(run, plants, jobs, output_format is OutputFormat.json)
+        comparison = build_comparison(
+            rows, names, horizon, sort=sort, baseline=baseline, previous=previous,
+            against=None if against is None else str(against), fail_under=fail_under,
+            fail_drop=fail_drop, fail_scenarios=fail_scenario or [],
+        )  # fmt: skip
+        with open_output(output) as stream:
+            write_comparison(comparison, chosen, plant_json, output_format.value, stream)
+    tripped = [gate for gate in comparison.gates if gate.tripped]
+    for gate in tripped:
+        from reerisk.compare import gate_message
+
+        message = gate_message(gate, horizon, comparison.previous_horizon_days)
+        typer.echo(f"reerisk: {message}", err=True)
+    if tripped:
+        raise typer.Exit(1)
+
+
 @app.command()
 def validate(
     files: Files,
