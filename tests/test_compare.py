@@ -6,12 +6,16 @@ import csv
 import io
 import json
 import math
+import re
+import shlex
+import shutil
 from pathlib import Path
 
 import pytest
 from cli_helpers import (
     ANSI,
     PLANTS,
+    ROOT,
     SAMPLE_PLANT_IDS,
     SCENARIOS,
     assert_input_error,
@@ -818,6 +822,66 @@ def test_help_lists_the_options() -> None:
     ):
         assert option in result.stdout, option
     assert "compare" in run("--help").stdout
+
+
+# --- docs/ci.md: the recipe's commands are run here as written ------------------------------
+
+CI_DOC = ROOT / "docs" / "ci.md"
+
+
+def _recipe_commands() -> list[str]:
+    text = CI_DOC.read_text(encoding="utf-8")
+    workflow = re.search(r"```yaml\n(.+?)\n```", text, re.S)
+    assert workflow is not None
+    return [line.strip() for line in workflow.group(1).splitlines() if "reerisk compare" in line]
+
+
+def _recipe_args(command: str, against: str, drop: str) -> list[str]:
+    """The command's arguments as the workflow's shell would expand them, minus redirections."""
+    command = command.split(" || ")[0].split(" >> ")[0]
+    command = command.replace("$against", against).replace("$drop", drop)
+    args = shlex.split(command)
+    assert args[0] == "reerisk"
+    return args[1:]
+
+
+def test_ci_recipe_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    commands = _recipe_commands()
+    assert len(commands) == 2
+    assert "--format json --output current.json" in commands[0]
+    assert '--format markdown >> "$GITHUB_STEP_SUMMARY"' in commands[1]
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+
+    # The first week: no previous results, --fail-under alone.
+    first = run(*_recipe_args(commands[0], "", ""))
+    assert_ok(first)
+    assert (tmp_path / "current.json").exists()
+    assert run(*_recipe_args(commands[1], "", "")).stdout.startswith("## reerisk")
+
+    # A week later, nothing changed: the gates pass.
+    (tmp_path / "previous").mkdir()
+    shutil.move(tmp_path / "current.json", tmp_path / "previous" / "current.json")
+    against, drop = "--against previous/current.json", "--fail-drop 14"
+    assert_ok(run(*_recipe_args(commands[0], against, drop)))
+    summary = run(*_recipe_args(commands[1], against, drop))
+    assert_ok(summary)
+    assert "Gate --fail-drop 14 (all scenarios): passed." in summary.stdout
+
+    # Then a plant loses stock: the drop gate trips, and the results are still written.
+    plants = tmp_path / "data" / "plants.yaml"
+    text = plants.read_text(encoding="utf-8")
+    plants.write_text(
+        text.replace("inventory: {rotor-ndfeb-ht: 24000}", "inventory: {rotor-ndfeb-ht: 12000}"),
+        encoding="utf-8",
+    )
+    (tmp_path / "current.json").unlink()
+    tripped = run(*_recipe_args(commands[0], against, drop))
+    assert tripped.exit_code == 1, tripped.output
+    assert stderr_lines(tripped)[0].startswith(
+        "reerisk: gate --fail-drop 14 tripped: de-ev-traction ("
+    )
+    assert json.loads((tmp_path / "current.json").read_text(encoding="utf-8"))["comparison"]
 
 
 def test_compare_help_and_json_output_stay_light() -> None:
