@@ -804,6 +804,20 @@ def test_jobs_give_the_same_output(tmp_path: Path) -> None:
     assert [r["plant"] for r in rows[:3]] == ["p1", "p2", "p3"]
 
 
+def test_a_gate_names_at_most_20_plants_on_stderr(tmp_path: Path) -> None:
+    plants = "materials:\n  Dy: {}\nplants:\n" + "".join(
+        f"  - {{id: p{n:02}, as_of: 2025-06-02, inventory: {{Dy: {n}}}, demand: {{Dy: 1}}}}\n"
+        for n in range(1, 31)
+    )
+    path = write(tmp_path, "many.yaml", plants)
+    result = run("compare", path, "--rate", "0", "--fail-under", "31", "--format", "csv")
+    assert result.exit_code == 1, result.output
+    assert len(result.stdout.splitlines()) == 31  # every plant is in the output
+    (line,) = stderr_lines(result)
+    assert line.startswith("reerisk: gate --fail-under 31 tripped: p01 (0%: 1 d), p02 (0%: 2 d)")
+    assert line.endswith("p20 (0%: 20 d), … and 10 more plants")
+
+
 def test_help_lists_the_options() -> None:
     result = run("compare", "--help")
     assert_ok(result)

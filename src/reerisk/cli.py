@@ -32,7 +32,9 @@ from reerisk.options import (
 from reerisk.output import OutputFormat, open_output, write_output, write_results
 
 if TYPE_CHECKING:
+    from reerisk.compare import Comparison
     from reerisk.models import ReferenceData, Scenario
+    from reerisk.previous import Previous
     from reerisk.results import PlantInput
 
 MAX_PROBLEMS_SHOWN = 50
@@ -352,22 +354,9 @@ def compare(
         check_fail_under(fail_under, horizon)
         check_gate_options(fail_under, fail_drop, fail_scenario or [], against)
         day_zero = parse_date("--as-of", as_of)
-        previous, problems = None, []
-        if against is not None:
-            from reerisk.previous import read_previous
-
-            try:
-                previous = read_previous(against)
-            except InputError as exc:  # reported with the problems of the other files
-                problems = exc.problems
-        try:
-            reference, plants, chosen = load_inputs(
-                files, scenarios, scenario or [], rate or [], elements
-            )
-        except InputError as exc:
-            raise InputError([*problems, *exc.problems]) from None
-        if problems:
-            raise InputError(problems)
+        reference, plants, chosen, previous = _load_with_previous(
+            files, scenarios, scenario or [], rate or [], elements, against
+        )
         _warn_about_days(plants, day_zero, horizon)
         if previous is not None and previous.horizon_days not in (None, horizon):
             _warn(
@@ -391,14 +380,44 @@ def compare(
         )  # fmt: skip
         with open_output(output) as stream:
             write_comparison(comparison, chosen, plant_json, output_format.value, stream)
+    if _report_gates(comparison):
+        raise typer.Exit(1)
+
+
+def _load_with_previous(
+    files: Sequence[Path],
+    scenarios_file: Path | None,
+    scenario_names: Sequence[str],
+    rate_texts: Sequence[str],
+    elements_file: Path | None,
+    against: Path | None,
+) -> tuple[ReferenceData, list[PlantInput], list[Scenario], Previous | None]:
+    """`load_inputs`, and the earlier output `--against` names: all their problems at once."""
+    previous, problems = None, []
+    if against is not None:
+        from reerisk.previous import read_previous
+
+        try:
+            previous = read_previous(against)
+        except InputError as exc:
+            problems = exc.problems
+    try:
+        loaded = load_inputs(files, scenarios_file, scenario_names, rate_texts, elements_file)
+    except InputError as exc:
+        raise InputError([*problems, *exc.problems]) from None
+    if problems:
+        raise InputError(problems)
+    return (*loaded, previous)
+
+
+def _report_gates(comparison: Comparison) -> bool:
+    """One stderr line per gate that tripped; True if any did."""
+    from reerisk.compare import gate_message
+
     tripped = [gate for gate in comparison.gates if gate.tripped]
     for gate in tripped:
-        from reerisk.compare import gate_message
-
-        message = gate_message(gate, horizon, comparison.previous_horizon_days)
-        typer.echo(f"reerisk: {message}", err=True)
-    if tripped:
-        raise typer.Exit(1)
+        typer.echo(f"reerisk: {gate_message(gate, comparison)}", err=True)
+    return bool(tripped)
 
 
 @app.command()

@@ -35,6 +35,8 @@ from reerisk.previous import Previous
 from reerisk.results import PlantInput, PlantProjection, ScenarioResult
 from reerisk.supply import element_content
 
+MAX_PLANTS_NAMED = 20  # in a gate's stderr line; the output lists them all
+
 SHORTER, LONGER, SAME = "shorter", "longer", "same"
 NOW_STOCKS_OUT, NO_LONGER_STOCKS_OUT = "now_stocks_out", "no_longer_stocks_out"
 
@@ -230,17 +232,24 @@ def fail_drop_gate(rows: Sequence[Row], days: int, scenarios: Sequence[str]) -> 
     return Gate("--fail-drop", days, tuple(scenarios), tuple(breaches))
 
 
-def gate_message(gate: Gate, horizon_days: int, previous_horizon_days: int | None) -> str:
-    """`gate --fail-under 60 tripped: us-eps-brake (clepa-early-june: 43 d), …`."""
+def gate_message(gate: Gate, comparison: Comparison) -> str:
+    """`gate --fail-under 60 tripped: us-eps-brake (clepa-early-june: 43 d), …`.
+
+    At most MAX_PLANTS_NAMED plants are named, then `… and N more plants`.
+    """
+    horizon = comparison.horizon_days
     by_plant: dict[str, list[str]] = {}
     for breach in gate.breaches:
-        now = _days(breach.runway_days, horizon_days)
+        now = _days(breach.runway_days, horizon)
         if gate.option == "--fail-drop":
-            before = _days(breach.previous_runway_days, previous_horizon_days or horizon_days)
+            before = _days(breach.previous_runway_days, comparison.previous_horizon_days or horizon)
             now = f"{before} → {now}"
         by_plant.setdefault(breach.plant, []).append(f"{breach.scenario}: {now}")
-    plants = ", ".join(f"{plant} ({'; '.join(cells)})" for plant, cells in by_plant.items())
-    return f"gate {gate.option} {gate.days} tripped: {plants}"
+    named = list(by_plant.items())[:MAX_PLANTS_NAMED]
+    text = ", ".join(f"{plant} ({'; '.join(cells)})" for plant, cells in named)
+    if len(by_plant) > MAX_PLANTS_NAMED:
+        text += f", … and {len(by_plant) - MAX_PLANTS_NAMED} more plants"
+    return f"gate {gate.option} {gate.days} tripped: {text}"
 
 
 def _days(runway_days: int | None, horizon_days: int) -> str:

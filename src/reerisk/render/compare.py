@@ -81,13 +81,16 @@ def delta_text(change: Delta) -> str:
     return f"+{change.days}" if change.days > 0 else f"{MINUS}{-change.days}"
 
 
+def change_text(change: Delta, runway_days: int | None) -> str:
+    """`delta_text`, or `=` when neither run stocks out within its horizon."""
+    return "=" if runway_days is None and change.days == 0 else delta_text(change)
+
+
 def baseline_text(cell: Cell, comparison: Comparison) -> str | None:
     """`vs embargo: +16`, or None for the baseline itself and when there is no baseline."""
     if cell.vs_baseline is None or cell.scenario == comparison.baseline:
         return None
-    both_null = cell.runway_days is None and cell.vs_baseline.days == 0
-    text = "=" if both_null else delta_text(cell.vs_baseline)
-    return f"vs {comparison.baseline}: {text}"
+    return f"vs {comparison.baseline}: {change_text(cell.vs_baseline, cell.runway_days)}"
 
 
 def previous_text(cell: Cell, comparison: Comparison) -> str | None:
@@ -96,8 +99,7 @@ def previous_text(cell: Cell, comparison: Comparison) -> str | None:
         return None
     if cell.vs_previous is None:
         return "since last run: new"
-    both_null = cell.runway_days is None and cell.vs_previous.days == 0
-    return f"since last run: {'=' if both_null else delta_text(cell.vs_previous)}"
+    return f"since last run: {change_text(cell.vs_previous, cell.runway_days)}"
 
 
 def quantity(value: float, unit: str | None) -> str:

@@ -3,8 +3,8 @@
 Each scenario's cell stacks the runway and stockout date (in the tier's
 colour), then dimmed: the binding material and its controlled rare earths,
 the break-even rate and shortfall, and the changes. When that does not fit
-across the console, the table turns long: one row per plant × scenario, a
-column per figure.
+across the console, the table turns long: one row per plant × scenario, with
+those details in one column.
 """
 
 from __future__ import annotations
