@@ -859,6 +859,20 @@ def _recipe_args(command: str, against: str, drop: str) -> list[str]:
     return args[1:]
 
 
+def test_the_documented_gate_message_is_what_the_sample_data_gives() -> None:
+    line = (
+        "reerisk: gate --fail-under 45 tripped: jp-compact-car (embargo: 43 d; slow-review: 43 d)"
+    )
+    assert line in CI_DOC.read_text(encoding="utf-8")
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert line in readme
+    result = run(
+        "compare", PLANTS, "--scenarios", SCENARIOS, "--fail-under", "45", "--format", "csv"
+    )
+    assert result.exit_code == 1, result.output
+    assert stderr_lines(result) == [line]
+
+
 def test_ci_recipe_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     commands = _recipe_commands()
     assert len(commands) == 2
