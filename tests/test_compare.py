@@ -384,6 +384,23 @@ GOOD_PLANT = '{"id": "steady", "results": [{"scenario": "0%", "runway_days": 100
         ),
         (b"\xff\xfe{\x00}\x00", "previous.json:1:1: not valid UTF-8"),
         ("[" * 100_000, "previous.json:1:1: not reerisk JSON output: nested too deeply"),
+        (
+            '{"reerisk": "0.1.0", "plants": [{"id": "p", "results": [{"scenario": "0%", '
+            '"runway_days": ' + "9" * 5000 + "}]}]}",
+            "previous.json:1:1: not reerisk JSON output: a number has thousands of digits",
+        ),
+        (
+            '{"reerisk": "0.1.0", "plants": [{"id": "p", "results": [{"scenario": "0%", '
+            '"runway_days": ' + "9" * 4000 + ".5}]}]}",
+            "previous.json:1:1: plants[0].results[0].runway_days: runway_days must be a whole "
+            "number of days or null, got inf",
+        ),
+        (
+            '{"reerisk": "0.1.0", "plants": [{"id": "p", "results": [{"scenario": "0%", '
+            '"runway_days": -' + "9" * 100 + "}]}]}",
+            "previous.json:1:1: plants[0].results[0].runway_days: runway_days must be a whole "
+            "number of days or null, got -" + "9" * 36 + "...",
+        ),
     ],
 )
 def test_invalid_against_file_is_one_input_error_line(

@@ -58,6 +58,8 @@ def parse_previous(name: str, data: bytes) -> Previous:
         ) from None
     except RecursionError:
         _refuse(name, "not reerisk JSON output: nested too deeply")
+    except ValueError:  # an integer of more than 4300 digits (sys.get_int_max_str_digits)
+        _refuse(name, "not reerisk JSON output: a number has thousands of digits")
     if not isinstance(document, dict) or "reerisk" not in document:
         _refuse(name, "not reerisk JSON output (no \"reerisk\" key); give the JSON that "
                 "`reerisk runway` or `reerisk compare` wrote with --format json")  # fmt: skip
@@ -97,8 +99,8 @@ def _plant(name: str, index: int, plant: object) -> tuple[str, list[tuple[str, i
             _refuse(name, 'expected a result with a "scenario" name', at)
         runway = result.get("runway_days")
         if runway is not None and not (_is_int(runway) and runway >= 0):
-            _refuse(name, f"runway_days must be a whole number of days or null, got {runway!r}",
-                    f"{at}.runway_days")  # fmt: skip
+            message = f"runway_days must be a whole number of days or null, got {_short(runway)}"
+            _refuse(name, message, f"{at}.runway_days")
         found.append((result["scenario"], runway))
     return plant["id"], found
 
@@ -109,9 +111,14 @@ def _check_version(name: str, written_by: object) -> None:
     if theirs[:2] != ours or len(theirs) < 3:
         _refuse(
             name,
-            f"written by reerisk {written_by!r}; this reerisk {__version__} reads the output "
+            f"written by reerisk {_short(written_by)}; this reerisk {__version__} reads the output "
             f"of {'.'.join(ours)}.x only: rerun the earlier version, or start afresh",
         )
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 def _is_int(value: object) -> bool:
