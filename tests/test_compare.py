@@ -429,16 +429,18 @@ def test_against_problems_are_reported_with_the_plant_files_problems(cwd: Path) 
 
 
 @pytest.mark.parametrize(
-    ("make", "message"),
+    ("against", "message"),
     [
-        (lambda cwd: cwd / "missing.json", "--against missing.json: no such file"),
-        (lambda cwd: cwd / "folder", "--against folder: is a directory, not a file"),
+        ("missing.json", "--against missing.json: no such file"),
+        ("folder", "--against folder: is a directory, not a file"),
+        ("/dev/null", "--against /dev/null: not a regular file"),
     ],
 )
-def test_against_that_cannot_be_read_is_a_usage_error(cwd: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_against_that_cannot_be_read_is_a_usage_error(
+    cwd: Path, against: str, message: str
+) -> None:
     (cwd / "folder").mkdir()
-    target = make(cwd)
-    result = run("compare", "plants.yaml", *GRID, "--against", target.name)
+    result = run("compare", "plants.yaml", *GRID, "--against", against)
     assert_usage_error(result, message)
 
 

@@ -33,7 +33,10 @@ def read_previous(path: Path) -> Previous:
     from reerisk.sources import max_bytes
 
     if not path.is_file():
-        what = "is a directory, not a file" if path.is_dir() else "no such file"
+        if path.is_dir():
+            what = "is a directory, not a file"
+        else:
+            what = "not a regular file" if path.exists() else "no such file"
         raise UsageError(f"--against {path}: {what}")
     try:
         size = path.stat().st_size
