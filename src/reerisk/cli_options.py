@@ -1,0 +1,156 @@
+"""The command line's options, declared once and shared by the commands that take them.
+
+Only typer is imported here, so that `reerisk --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reerisk.options import MAX_HORIZON_DAYS
+from reerisk.output import OutputFormat
+
+
+class SchemaKind(StrEnum):
+    plants = "plants"
+    scenarios = "scenarios"
+    elements = "elements"
+
+
+Files = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Plant files: one plant, or a portfolio with plants:.",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+ScenariosOpt = Annotated[
+    Path | None,
+    typer.Option("--scenarios", help="Scenario file.", metavar="FILE", show_default=False),
+]
+ScenarioOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--scenario",
+        help="Use only this scenario of --scenarios (repeatable).",
+        metavar="NAME",
+        show_default=False,
+    ),
+]
+RateOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rate",
+        help="Approval rate, 0..1 or a percentage like 25% (repeatable); "
+        "replaces the default grid 0, 25, 50, 75, 100 %.",
+        metavar="RATE",
+        show_default=False,
+    ),
+]
+HorizonOpt = Annotated[
+    int,
+    typer.Option("--horizon", help=f"Days to project, 1..{MAX_HORIZON_DAYS}.", metavar="DAYS"),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Day 0 for every plant; default: each plant's as_of, else today.",
+        metavar="YYYY-MM-DD",
+        show_default=False,
+    ),
+]
+ElementsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--elements",
+        help="Reference data replacing the shipped elements.yaml.",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", help="Output format: table, json, csv or markdown.", metavar="FORMAT"),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        help="Write to this file (atomically) instead of stdout.",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+FailUnderOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--fail-under",
+        help="Exit 1 if any plant runs out in fewer than DAYS days under any reported scenario.",
+        metavar="DAYS",
+        show_default=False,
+    ),
+]
+
+
+JobsOpt = Annotated[
+    int,
+    typer.Option(
+        "--jobs",
+        help="Worker processes for the projection (large portfolios; see benchmarks/README.md).",
+        metavar="N",
+    ),
+]
+
+
+SortOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        help="Sort by this scenario's runway (default: the worst across scenarios).",
+        metavar="NAME",
+        show_default=False,
+    ),
+]
+BaselineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--baseline",
+        help="Show each runway's change in days against this scenario.",
+        metavar="NAME",
+        show_default=False,
+    ),
+]
+AgainstOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--against",
+        help="An earlier `--format json` output of runway or compare: show the change since.",
+        metavar="PREVIOUS.json",
+        show_default=False,
+    ),
+]
+FailScenarioOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fail-scenario",
+        help="Apply --fail-under and --fail-drop to this scenario only (repeatable).",
+        metavar="NAME",
+        show_default=False,
+    ),
+]
+FailDropOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--fail-drop",
+        help="Exit 1 if any runway dropped by more than DAYS since --against "
+        "(a plant that now stocks out counts as an unbounded drop).",
+        metavar="DAYS",
+        show_default=False,
+    ),
+]
