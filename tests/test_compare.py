@@ -940,3 +940,42 @@ def test_compare_help_and_json_output_stay_light() -> None:
     assert "reerisk.compare" in loaded
     assert "rich.table" not in loaded
     assert "reerisk.render.compare_table" not in loaded
+
+
+# --- found in review: horizons that differ, and runs that share nothing ------------------------
+
+
+def test_a_runway_past_the_other_runs_horizon_is_not_a_drop(cwd: Path) -> None:
+    # Under 25 %, `licensed` runs out on day 140. A 100-day earlier run could not
+    # see that far ("> 100 d"), so 140 d is neither "now stocks out" nor a drop.
+    _previous(cwd, PORTFOLIO, "--rate", "25%", "--horizon", "100")
+    args = ("plants.yaml", "--rate", "25%", "--horizon", "200", "--against", "previous.json")
+    result = run("compare", *args, "--fail-drop", "0", "--format", "json")
+    assert result.exit_code == 0, result.output
+    cell = rows_of(json.loads(result.stdout))["licensed"]["scenarios"]["25%"]
+    assert cell["runway_days"] == 140
+    assert cell["previous_runway_days"] is None
+    assert cell["change_vs_previous"] == "same"  # both beyond the shorter, 100-day horizon
+    # steady (100 d now, "> 100 d" before) is judged within 100 days too: no change.
+    assert (
+        rows_of(json.loads(result.stdout))["steady"]["scenarios"]["25%"]["delta_vs_previous"] == 0
+    )
+
+
+def test_against_sharing_nothing_says_so(cwd: Path) -> None:
+    _previous(cwd, PORTFOLIO, "--rate", "0", "--horizon", "200")
+    args = ("plants.yaml", "--rate", "1", "--horizon", "200", "--against", "previous.json")
+    result = run("compare", *args, "--fail-drop", "5", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert stderr_lines(result) == [
+        "reerisk: warning: --against previous.json shares no plant and scenario with this run, "
+        "so nothing was compared and --fail-drop checked nothing"
+    ]
+
+
+def test_against_a_yaml_file_says_what_against_expects(cwd: Path) -> None:
+    result = run("compare", "plants.yaml", "--rate", "0", "--against", "plants.yaml")
+    assert result.exit_code == 2, result.output
+    assert "(--against takes the --format json output of reerisk runway or compare)" in (
+        result.stderr
+    )

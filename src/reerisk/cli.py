@@ -238,7 +238,8 @@ def compare(
         if previous is not None and previous.horizon_days not in (None, horizon):
             _warn(
                 f"--against {against} was projected over {previous.horizon_days} days and this "
-                f"run over {horizon}: a runway beyond either horizon is not known"
+                f"run over {horizon}: changes are judged within the shorter horizon, "
+                f"{min(horizon, previous.horizon_days)} days"
             )
 
         from reerisk.compare import build_comparison, check_scenario_names
@@ -255,6 +256,15 @@ def compare(
             against=None if against is None else str(against), fail_under=fail_under,
             fail_drop=fail_drop, fail_scenarios=fail_scenario or [],
         )  # fmt: skip
+        if previous is not None and not any(
+            cell.previous_runway_days is not None or cell.vs_previous is not None
+            for row in comparison.rows
+            for cell in row.cells
+        ):
+            _warn(
+                f"--against {against} shares no plant and scenario with this run, so nothing "
+                "was compared" + (" and --fail-drop checked nothing" if fail_drop else "")
+            )
         with open_output(output) as stream:
             write_comparison(comparison, chosen, plant_json, output_format.value, stream)
     if _report_gates(comparison):

@@ -159,12 +159,18 @@ class Appearance:
 
 
 def with_previous(
-    rows: Iterable[Row], scenarios: Sequence[str], previous: Previous
+    rows: Iterable[Row], scenarios: Sequence[str], previous: Previous, horizon_days: int
 ) -> tuple[list[Row], list[Appearance], list[Appearance]]:
-    """Cells gain their change since `previous`; also what appeared and what disappeared."""
+    """Cells gain their change since `previous`; also what appeared and what disappeared.
+
+    When the two runs have different horizons, both runways are compared on the
+    shorter one: a runway past it is not known in one of the runs, so it
+    counts as "no stockout" in both rather than as a change.
+    """
+    common = min(horizon_days, previous.horizon_days or horizon_days)
     changed = []
     for row in rows:
-        cells = tuple(_since(c, previous.runways, row.plant) for c in row.cells)
+        cells = tuple(_since(c, previous.runways, row.plant, common) for c in row.cells)
         changed.append(replace(row, cells=cells))
     plants = [row.plant for row in changed]
     appeared = _only_in(plants, previous.plants, "plant")
@@ -174,11 +180,18 @@ def with_previous(
     return changed, appeared, disappeared
 
 
-def _since(cell: Cell, runways: Mapping[tuple[str, str], int | None], plant: str) -> Cell:
+def _since(
+    cell: Cell, runways: Mapping[tuple[str, str], int | None], plant: str, common_days: int
+) -> Cell:
     if (plant, cell.scenario) not in runways:
         return cell
     before = runways[(plant, cell.scenario)]
-    return replace(cell, vs_previous=delta(before, cell.runway_days), previous_runway_days=before)
+    change = delta(_within(before, common_days), _within(cell.runway_days, common_days))
+    return replace(cell, vs_previous=change, previous_runway_days=before)
+
+
+def _within(runway_days: int | None, horizon_days: int) -> int | None:
+    return None if runway_days is None or runway_days >= horizon_days else runway_days
 
 
 def _only_in(names: Iterable[str], others: Iterable[str], kind: str) -> list[Appearance]:
@@ -317,7 +330,7 @@ def build_comparison(
     appeared: list[Appearance] = []
     disappeared: list[Appearance] = []
     if previous is not None:
-        found, appeared, disappeared = with_previous(found, scenarios, previous)
+        found, appeared, disappeared = with_previous(found, scenarios, previous, horizon_days)
     found = sort_rows(found, sort)
     watched = list(dict.fromkeys(fail_scenarios)) or list(scenarios)
     gates = []

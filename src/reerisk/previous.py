@@ -57,7 +57,16 @@ def parse_previous(name: str, data: bytes) -> Previous:
         _refuse(name, "not valid UTF-8: not reerisk JSON output")
     except json.JSONDecodeError as exc:
         raise InputError(
-            [Problem(name, exc.lineno, exc.colno, "", f"not valid JSON: {exc.msg}")]
+            [
+                Problem(
+                    name,
+                    exc.lineno,
+                    exc.colno,
+                    "",
+                    f"not valid JSON: {exc.msg} (--against takes the --format json output of "
+                    "reerisk runway or compare)",
+                )
+            ]
         ) from None
     except RecursionError:
         _refuse(name, "not reerisk JSON output: nested too deeply")
