@@ -486,7 +486,11 @@ def test_fail_under_names_every_plant_and_scenario_under_the_threshold(cwd: Path
         "also-steady (0%: 100 d; 25%: 100 d; 100%: 100 d), "
         "steady (0%: 100 d; 25%: 100 d; 100%: 100 d)"
     ]
-    assert "Gate --fail-under 101 (all scenarios): tripped by 7." in result.stdout
+    markdown = run("compare", "plants.yaml", *GRID, "--fail-under", "101", "--format", "markdown")
+    assert (  # the job summary names the plants too, not just a count
+        "Gate --fail-under 101 (all scenarios): tripped by licensed (0%: 40 d), also-steady "
+        "(0%: 100 d; 25%: 100 d; 100%: 100 d), steady (0%: 100 d; 25%: 100 d; 100%: 100 d)."
+    ) in markdown.stdout
 
 
 def test_fail_under_passes_and_never_counts_a_null_runway(cwd: Path) -> None:
@@ -726,7 +730,9 @@ changes against 25%; changes since previous.json.
 Since previous.json, appeared: plant steady.
 Since previous.json, disappeared: plant gone.
 Gate --fail-under 30 (all scenarios): passed.
-Gate --fail-drop 29 (all scenarios): tripped by 5.
+Gate --fail-drop 29 (all scenarios): tripped by licensed (0%: > 200 d → 40 d; \
+25%: > 200 d → 140 d), also-steady (0%: 130 d → 100 d; 25%: 130 d → 100 d; \
+100%: 130 d → 100 d).
 
 Runway days and stockout date (> H d: none within the horizon); red under 30 d, yellow \
 under 90 d, green otherwise. Below: the binding material (its controlled rare earths), the \

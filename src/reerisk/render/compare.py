@@ -13,7 +13,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from reerisk import __version__
-from reerisk.compare import Appearance, Cell, Comparison, Delta, Gate, Row, plant_row
+from reerisk.compare import (
+    Appearance,
+    Cell,
+    Comparison,
+    Delta,
+    Gate,
+    Row,
+    gate_message,
+    plant_row,
+)
 from reerisk.models import Scenario
 from reerisk.parallel import Run, project_all
 from reerisk.render.records import scenario_record
@@ -154,8 +163,12 @@ def gate_lines(comparison: Comparison) -> list[str]:
     for gate in comparison.gates:
         every = list(gate.scenarios) == list(comparison.scenarios)
         watched = "all scenarios" if every else ", ".join(gate.scenarios)
-        verdict = f"tripped by {len(gate.breaches)}" if gate.tripped else "passed"
-        lines.append(f"Gate {gate.option} {gate.days} ({watched}): {verdict}.")
+        if gate.tripped:
+            # the stderr line's detail, which names the plants and their runways
+            detail = gate_message(gate, comparison).split(" tripped: ", 1)[1]
+            lines.append(f"Gate {gate.option} {gate.days} ({watched}): tripped by {detail}.")
+        else:
+            lines.append(f"Gate {gate.option} {gate.days} ({watched}): passed.")
     return lines
 
 
@@ -163,7 +176,8 @@ def heading(comparison: Comparison) -> str:
     plants = len(comparison.rows)
     sort = f"by {comparison.sort}" if comparison.sort else "by the worst runway"
     text = (
-        f"{plants} plant{'' if plants == 1 else 's'} × {len(comparison.scenarios)} scenarios, "
+        f"{plants} plant{'' if plants == 1 else 's'} × {len(comparison.scenarios)} "
+        f"scenario{'' if len(comparison.scenarios) == 1 else 's'}, "
         f"horizon {comparison.horizon_days} days, shortest runway first ({sort})"
     )
     if comparison.baseline:
