@@ -8,11 +8,9 @@ change against the baseline and since the earlier run.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from reerisk import __version__
 from reerisk.compare import (
     Appearance,
     Cell,
@@ -25,9 +23,9 @@ from reerisk.compare import (
 )
 from reerisk.models import Scenario
 from reerisk.parallel import Run, project_all
-from reerisk.render.records import scenario_record
 from reerisk.render.summary import YELLOW_UNDER_DAYS, percent, runway_text, tier
 from reerisk.render.text import json_plant
+from reerisk.render.text import write_json as write_runway_json
 from reerisk.results import PlantInput, PlantProjection
 
 MINUS = "−"  # U+2212, as in `−30`
@@ -325,16 +323,5 @@ def write_json(
     plants: Iterable[str], scenarios: Sequence[Scenario], comparison: Comparison, stream: TextIO
 ) -> None:
     """The `runway --format json` document (plants rendered by `json_plant`) plus `comparison`."""
-    head = {
-        "reerisk": __version__,
-        "horizon_days": comparison.horizon_days,
-        "scenarios": [scenario_record(s) for s in scenarios],
-    }
-    stream.write(json.dumps(head, indent=2, ensure_ascii=False, allow_nan=False)[:-2])
-    stream.write(',\n  "plants": [')
-    separator = "\n"
-    for plant in plants:
-        stream.write(f"{separator}    {plant}")
-        separator = ",\n"
-    block = json.dumps(comparison_record(comparison), ensure_ascii=False, allow_nan=False)
-    stream.write(f'\n  ],\n  "comparison": {block}\n}}\n')
+    after = {"comparison": comparison_record(comparison)}
+    write_runway_json(plants, scenarios, comparison.horizon_days, stream, after=after)

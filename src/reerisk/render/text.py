@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from reerisk import __version__
 from reerisk.models import Scenario
@@ -21,11 +21,16 @@ def json_plant(projection: PlantProjection) -> str:
 
 
 def write_json(
-    plants: Iterable[str], scenarios: Sequence[Scenario], horizon_days: int, stream: TextIO
+    plants: Iterable[str],
+    scenarios: Sequence[Scenario],
+    horizon_days: int,
+    stream: TextIO,
+    after: dict[str, Any] | None = None,
 ) -> None:
     """One JSON document from plants already rendered by `json_plant`, written as they come.
 
     The head is indented; each plant is one line, for `grep` and for speed.
+    `after` holds further top-level keys, written after the plants, one line each.
     """
     head = {
         "reerisk": __version__,
@@ -38,7 +43,11 @@ def write_json(
     for plant in plants:
         stream.write(f"{separator}    {plant}")
         separator = ",\n"
-    stream.write("\n  ]\n}\n")
+    stream.write("\n  ]")
+    for key, value in (after or {}).items():
+        block = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        stream.write(f",\n  {json.dumps(key)}: {block}")
+    stream.write("\n}\n")
 
 
 def csv_plant(projection: PlantProjection) -> str:
