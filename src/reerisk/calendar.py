@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from itertools import accumulate, compress
 from typing import TYPE_CHECKING
 
 from reerisk.workdays import calendars
@@ -60,25 +61,30 @@ def _calendar(
     start: date,
     horizon_days: int,
 ) -> ProductionCalendar:
+    days = list(_working(kind, country, start, horizon_days))
+    for first_date, last_date in shutdowns:
+        first = max(0, (first_date - start).days)
+        last = min(horizon_days - 1, (last_date - start).days)
+        if first <= last:
+            days[first : last + 1] = [False] * (last + 1 - first)
+    return ProductionCalendar(
+        horizon_days,
+        tuple(days),
+        tuple(accumulate(days, initial=0)),
+        tuple(compress(range(horizon_days), days)),
+    )
+
+
+@cache
+def _working(kind: str, country: str | None, start: date, horizon_days: int) -> tuple[bool, ...]:
+    """Production days by the calendar rule alone, before shutdowns."""
     if kind == "workdays":
         if country is None:
             raise ValueError("production_days: workdays needs a country")
         working = calendars().is_working_day
-        days = [working(country, start + timedelta(t)) for t in range(horizon_days)]
-    else:
-        weekdays = _WEEKDAYS[kind]
-        days = [(start + timedelta(t)).weekday() < weekdays for t in range(horizon_days)]
-    for first_date, last_date in shutdowns:
-        first = max(0, (first_date - start).days)
-        last = min(horizon_days - 1, (last_date - start).days)
-        for t in range(first, last + 1):
-            days[t] = False
-    before = [0]
-    for on in days:
-        before.append(before[-1] + on)
-    return ProductionCalendar(
-        horizon_days, tuple(days), tuple(before), tuple(t for t, on in enumerate(days) if on)
-    )
+        return tuple(working(country, start + timedelta(t)) for t in range(horizon_days))
+    weekdays = _WEEKDAYS[kind]
+    return tuple((start + timedelta(t)).weekday() < weekdays for t in range(horizon_days))
 
 
 @cache

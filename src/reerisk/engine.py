@@ -36,11 +36,12 @@ from reerisk.results import (
     ScenarioResult,
 )
 from reerisk.supply import (
+    Filing,
     daily_need,
     element_content,
     is_controlled,
     kg_per_unit,
-    reviewed_arrivals,
+    review_schedule,
     scenario_terms,
     supply_plan,
 )
@@ -84,18 +85,25 @@ def project_plant(
     # A material's result depends on the scenario only through its levers and
     # its reviewed arrivals (day, quantity, rate): scenarios that agree share it.
     done: dict[tuple[Any, ...], _Projected] = {}
+    schedules: dict[tuple[int, int], list[tuple[int, Filing, date]]] = {}
     for scenario in scenarios:
         reviewed: dict[str, list[tuple[int, float, float]]] = {m.id: [] for m in inputs}
         terms = scenario_terms(scenario, item.plant)
-        for day, filing, rate in reviewed_arrivals(plan, terms, as_of, horizon_days):
-            reviewed[filing.material].append((day, filing.qty, rate))
+        review_days = (terms["standard"].review_working_days, terms["green"].review_working_days)
+        schedule = schedules.get(review_days)
+        if schedule is None:
+            schedule = schedules[review_days] = review_schedule(plan, terms, as_of, horizon_days)
+        rate_on = {channel: channel_terms.rate_on for channel, channel_terms in terms.items()}
+        for day, filing, decision in schedule:
+            reviewed[filing.material].append((day, filing.qty, rate_on[filing.channel](decision)))
         scale = scenario.demand_scale
         materials = []
         short_spans: list[tuple[int, int]] = []
         for material in inputs:
             extra = scenario.extra_stock.get(material.id, 0.0)
             key = (material.id, scale, extra, tuple(reviewed[material.id]))
-            if key not in done:
+            projected = done.get(key)
+            if projected is None:
                 levered = material
                 if scale != 1.0 or extra:
                     levered = replace(
@@ -103,10 +111,9 @@ def project_plant(
                         per_day=material.per_day * scale,
                         inventory=material.inventory + extra,
                     )
-                done[key] = _project_reviewed(levered, key[3], calendar, as_of)
-            result, spans = done[key]
-            materials.append(result)
-            short_spans += spans
+                projected = done[key] = _project_reviewed(levered, key[3], calendar, as_of)
+            materials.append(projected[0])
+            short_spans += projected[1]
         elements = element_results(basis, materials, scenario)
         results.append(combine(scenario.name, materials, elements, _covered(short_spans), as_of))
     return PlantProjection(item.plant.id, item.plant.name, as_of, tuple(results))
@@ -159,22 +166,31 @@ def project_material(
     per_day = material.per_day
     inventory = material.inventory
     certain = material.certain
-    starts = sorted({0, *expected})
-    ends = [*starts[1:], calendar.horizon_days]
+    starts = sorted(expected)
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
     before = calendar.before
+    stops = [before[day] for day in starts[1:]]
+    stops.append(before[-1])
     stock = inventory
     arrived_cum = certain_cum = licensed_cum = 0.0
     unmet = gap_worst = rate_needed = 0.0
     timing_gap = False
+    short_days = 0
     spans: list[tuple[int, int]] = []
-    for start, end in zip(starts, ends, strict=True):
+    tolerance = RELATIVE_TOLERANCE * per_day
+    first = 0
+    for start, stop in zip(starts, stops):  # noqa: B905 - the same length by construction
         landed = expected.get(start, 0.0)
         stock += landed
         arrived_cum += landed
-        certain_cum += certain.get(start, 0.0)
-        licensed_cum += licensed.get(start, 0.0)
-        first, stop = before[start], before[end]
-        if per_day <= 0 or stop == first:
+        if start in certain:
+            certain_cum += certain[start]
+        if start in licensed:
+            licensed_cum += licensed[start]
+        days = stop - first
+        if per_day <= 0 or days == 0:
+            first = stop
             continue
         # Cumulative need through the segment's last production day decides
         # the shortfall and the break-even: nothing arrives before the next segment.
@@ -183,20 +199,25 @@ def project_material(
         if gap > gap_worst:
             gap_worst = gap
         gap = need_cum - inventory - certain_cum
-        if gap > RELATIVE_TOLERANCE * per_day:
+        if gap > tolerance:
             if licensed_cum <= 0:
                 timing_gap = True
             elif gap > rate_needed * licensed_cum:
                 rate_needed = gap / licensed_cum
         # Day j of the segment is short when stock - (j-1) * need < need * (1 - 1e-9).
         full_days = math.floor(stock / per_day + RELATIVE_TOLERANCE)
-        days = stop - first
         if full_days >= days:
-            stock = max(0.0, stock - days * per_day)
+            stock -= days * per_day
+            if stock < 0.0:
+                stock = 0.0
+            first = stop
             continue
-        unmet += (days - full_days) * per_day - max(0.0, stock - full_days * per_day)
+        leftover = stock - full_days * per_day
+        unmet += (days - full_days) * per_day - (leftover if leftover > 0.0 else 0.0)
         spans.append((first + full_days, stop))
+        short_days += days - full_days
         stock = 0.0
+        first = stop
     need = per_day * before[-1]
     runway = calendar.days[spans[0][0]] if spans else None
     recovery = material.recovery_days
@@ -208,7 +229,7 @@ def project_material(
         unit=material.unit,
         runway_days=runway,
         stockout_date=None if runway is None else as_of + timedelta(days=runway),
-        short_days=sum(stop - first for first, stop in spans),
+        short_days=short_days,
         unmet=unmet,
         fill_rate=(need - unmet) / need if need > 0 else 1.0,
         end_stock=stock,
@@ -250,19 +271,19 @@ def element_basis(
     item: PlantInput, rare_earths: Sequence[str], regimes: Sequence[Regime], as_of: date
 ) -> list[ElementBasis]:
     """Per rare earth found in the plant's materials, in `rare_earths` order."""
-    found: list[ElementBasis] = []
-    for symbol in rare_earths:
-        holders = []
-        for position, (material_id, material) in enumerate(item.materials.items()):
-            share = element_content(material_id, material).get(symbol, 0.0) / 100.0
-            if share > 0:
+    holders: dict[str, list[tuple[int, str, float, float, float]]] = {}
+    for position, (material_id, material) in enumerate(item.materials.items()):
+        for symbol, pct in element_content(material_id, material).items():
+            if pct > 0:
                 per_day = daily_need(item, material_id)
                 stock = item.plant.inventory.get(material_id, 0.0)
-                kg = kg_per_unit(material) * share
-                holders.append((position, material_id, kg, per_day, stock))
-        if holders:
+                kg = kg_per_unit(material) * (pct / 100.0)
+                holders.setdefault(symbol, []).append((position, material_id, kg, per_day, stock))
+    found: list[ElementBasis] = []
+    for symbol in rare_earths:
+        if symbol in holders:
             controlled = any(r.in_force(as_of) and symbol in r.elements for r in regimes)
-            found.append(ElementBasis(symbol, controlled, tuple(holders)))
+            found.append(ElementBasis(symbol, controlled, tuple(holders[symbol])))
     return found
 
 

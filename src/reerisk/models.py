@@ -462,11 +462,12 @@ class When(Strict):
     end_use: EndUse | None = None
 
     def matches(self, plant: Plant) -> bool:
-        wanted = {"plant": plant.id, "region": plant.region}
-        wanted |= {"country": plant.country, "end_use": plant.end_use}
-        given = {"plant": self.plant, "region": self.region}
-        given |= {"country": self.country, "end_use": self.end_use}
-        return all(value is None or value == wanted[key] for key, value in given.items())
+        return (
+            (self.plant is None or self.plant == plant.id)
+            and (self.region is None or self.region == plant.region)
+            and (self.country is None or self.country == plant.country)
+            and (self.end_use is None or self.end_use == plant.end_use)
+        )
 
 
 class Override(Strict):

@@ -17,7 +17,7 @@ from datetime import date
 from reerisk.models import Material, Plant
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlantInput:
     """A plant with its materials resolved (shared ones first, then its own)."""
 
@@ -25,7 +25,7 @@ class PlantInput:
     materials: Mapping[str, Material]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MaterialResult:
     """One material's projection. Quantities are in the material's unit."""
 
@@ -47,7 +47,7 @@ class MaterialResult:
     used: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ElementResult:
     """One rare earth across the plant's materials, in kg."""
 
@@ -58,7 +58,7 @@ class ElementResult:
     runway_days: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScenarioResult:
     """A plant under one scenario: the binding material decides the runway."""
 
@@ -73,7 +73,7 @@ class ScenarioResult:
     elements: tuple[ElementResult, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlantProjection:
     """A plant under every scenario of the run."""
 

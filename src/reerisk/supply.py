@@ -182,12 +182,25 @@ def reviewed_arrivals(
     plan: SupplyPlan, terms: dict[str, ReviewTerms], as_of: date, horizon_days: int
 ) -> Iterator[tuple[int, Filing, float]]:
     """(day, filing, approval rate) for each reviewed filing that lands inside the horizon."""
+    for day, filing, decision in review_schedule(plan, terms, as_of, horizon_days):
+        yield day, filing, terms[filing.channel].rate_on(decision)
+
+
+def review_schedule(
+    plan: SupplyPlan, terms: dict[str, ReviewTerms], as_of: date, horizon_days: int
+) -> list[tuple[int, Filing, date]]:
+    """(day, filing, decision date) for each reviewed filing that lands inside the horizon.
+
+    It depends on the terms only through their review times, so scenarios that
+    differ in rates alone can share it.
+    """
+    found = []
     for filing in plan.reviewed:
-        channel_terms = terms[filing.channel]
-        decision = china_decision_date(filing.filed, channel_terms.review_working_days)
+        decision = china_decision_date(filing.filed, terms[filing.channel].review_working_days)
         day = (decision - as_of).days + filing.transit_days
         if 0 <= day < horizon_days:
-            yield day, filing, channel_terms.rate_on(decision)
+            found.append((day, filing, decision))
+    return found
 
 
 def scenario_terms(scenario: Scenario, plant: Plant) -> dict[str, ReviewTerms]:
