@@ -53,7 +53,7 @@ class ReviewTerms:
         return current
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Arrival:
     """Stock that lands on day `day` of the horizon.
 
@@ -120,7 +120,7 @@ def filing_dates(order: StandingOrder, last_day: date) -> list[date]:
     return [order.first_filed + timedelta(days=k * order.every_days) for k in range(count)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Filing:
     """One application, or one filing of a standing order, that goes to licence review."""
 
