@@ -1512,3 +1512,20 @@ def test_schema_unknown_kind() -> None:
 def test_problem_file_name_is_as_given(tmp_path: Path) -> None:
     path = write(tmp_path, "p.yaml", "id: p1\nmaterials:\n  Dy: {}\ninventory: {Dy: -1}\n")
     assert_input_error(run("validate", path), f"{path}:{where(path.read_text(), '-1')}: ")
+
+
+def test_markdown_shows_user_text_literally(tmp_path: Path) -> None:
+    # A name with `*`, `_` and `|`, and scenario names that would otherwise be emphasis.
+    plant = PLANT.replace("id: p1\n", "id: p1\nname: 'Line *A* | old_site'\n")
+    scenarios = (
+        "scenarios:\n  - {name: '*hot*', approval_rate: 0.5}\n  - {name: cold, approval_rate: 0}\n"
+    )
+    write(tmp_path, "p.yaml", plant)
+    write(tmp_path, "s.yaml", scenarios)
+    for command in ("runway", "compare"):
+        result = run(command, tmp_path / "p.yaml", "--scenarios", tmp_path / "s.yaml",
+                     "--format", "markdown")  # fmt: skip
+        assert_ok(result)
+        assert r"Line \*A\* \| old\_site" in result.stdout, command
+        assert r"| \*hot\* |" in result.stdout, command
+        assert "*hot*" not in result.stdout.replace(r"\*hot\*", ""), command

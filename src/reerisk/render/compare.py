@@ -24,7 +24,7 @@ from reerisk.compare import (
 from reerisk.models import Scenario
 from reerisk.parallel import Run, project_all
 from reerisk.render.summary import YELLOW_UNDER_DAYS, percent, runway_text, tier
-from reerisk.render.text import json_plant
+from reerisk.render.text import json_plant, markdown_text
 from reerisk.render.text import write_json as write_runway_json
 from reerisk.results import PlantInput, PlantProjection
 
@@ -196,10 +196,6 @@ LEGEND = (
 # --- Markdown -------------------------------------------------------------------------------
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _md_runway(cell: Cell, horizon_days: int) -> str:
     text = runway_text(cell.runway_days, None, horizon_days)
     if cell.runway_days is None:
@@ -214,15 +210,16 @@ def write_markdown(comparison: Comparison, stream: TextIO) -> None:
     horizon = comparison.horizon_days
     lines = ["## reerisk: days to stockout by scenario", "", heading(comparison), ""]
     header = ["plant", "worst", *comparison.scenarios]
-    lines.append("| " + " | ".join(_md(h) for h in header) + " |")
+    lines.append("| " + " | ".join(markdown_text(h) for h in header) + " |")
     lines.append("|" + "|".join("---" for _ in header) + "|")
     for row in comparison.rows:
         worst = row.worst_runway_days
-        cells = [f"**{row.plant}**" + (f"<br>{_md(row.name)}" if row.name else "")]
+        name = f"<br>{markdown_text(row.name)}" if row.name else ""
+        cells = [f"**{markdown_text(row.plant)}**{name}"]
         cells.append(f"{runway_text(worst, None, horizon)} {tier(worst)}")
         for cell in row.cells:
-            parts = [_md_runway(cell, horizon), *detail_lines(cell, comparison)]
-            cells.append("<br>".join(_md(p) for p in parts))
+            details = [markdown_text(line) for line in detail_lines(cell, comparison)]
+            cells.append("<br>".join([_md_runway(cell, horizon), *details]))
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     extra = appearance_lines(comparison) + gate_lines(comparison)

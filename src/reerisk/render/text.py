@@ -75,6 +75,14 @@ def _csv_value(value: object) -> object:
     return value
 
 
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"} | {"\n": " ", "\r": " "})
+
+
+def markdown_text(text: str) -> str:
+    """User text (ids, names, scenarios) as literal Markdown: no emphasis, links or cells."""
+    return text.translate(_MARKDOWN_SPECIAL)
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -93,14 +101,16 @@ def write_markdown(
     for projection in projections:
         lines: list[str] = []
         results = projection.results
-        title = f"{projection.id} — {projection.name}" if projection.name else projection.id
+        title = markdown_text(projection.id)
+        if projection.name:
+            title += f" — {markdown_text(projection.name)}"
         lines += [f"## {title}", "", f"As of {projection.as_of}, horizon {horizon_days} days.", ""]
-        header = ["material", "unit", *(r.scenario for r in results), "break-even"]
+        header = ["material", "unit", *(markdown_text(r.scenario) for r in results), "break-even"]
         rows = []
         for index, material in enumerate(results[0].materials if results else ()):
             per = [r.materials[index] for r in results]
             rows.append(
-                [material.id, material.unit]
+                [markdown_text(material.id), material.unit]
                 + [
                     runway_text(m.runway_days, m.stockout_date, horizon_days, exposed=m.exposed)
                     for m in per
@@ -121,14 +131,16 @@ def _plant_row(results: Sequence[ScenarioResult], horizon_days: int) -> list[str
     cells = []
     for r in results:
         text = runway_text(r.runway_days, r.stockout_date, horizon_days)
-        cells.append(f"**{text}**" + (f" ({r.binding_material})" if r.binding_material else ""))
+        binding = f" ({markdown_text(r.binding_material)})" if r.binding_material else ""
+        cells.append(f"**{text}**" + binding)
     return ["**plant**", "", *cells, breakeven_text([r.breakeven_rate for r in results])]
 
 
 def _element_lines(results: Sequence[ScenarioResult], horizon_days: int) -> list[str]:
     if not results or not results[0].elements:
         return []
-    header = ["element", "controlled", "kg/day", "stock kg", *(r.scenario for r in results)]
+    header = ["element", "controlled", "kg/day", "stock kg"]
+    header += [markdown_text(r.scenario) for r in results]
     rows = []
     for index, element in enumerate(results[0].elements):
         rows.append(
