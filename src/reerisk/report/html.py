@@ -1,0 +1,412 @@
+"""The self-contained HTML page: inline CSS, inline SVG, no script, nothing fetched.
+
+Every text that comes from the input goes through `esc` (html.escape); the
+markup around it is written here. The page reads top-down as a meeting would:
+the summary and the heat table on the first page, then one page per plant,
+worst first, then the assumptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html import escape
+
+from reerisk.render.summary import percent, tier
+from reerisk.report import words
+from reerisk.report.charts import inline_svg
+from reerisk.report.model import PlantSection, Report
+from reerisk.results import ScenarioResult
+
+CSS = """
+:root { --red: #c62828; --red-bg: #fde0dc; --yellow-bg: #fff4c2; --green-bg: #e3f2e1;
+  --ink: #1a1a1a; --muted: #5f6368; --rule: #d0d4d9; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+  color: var(--ink); margin: 0 auto; max-width: 1180px; padding: 24px 28px 48px; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 20px; margin: 32px 0 8px; border-bottom: 2px solid var(--ink); padding-bottom: 3px; }
+h3 { font-size: 15px; margin: 20px 0 6px; }
+p { margin: 6px 0; }
+.meta { color: var(--muted); margin: 0 0 14px; }
+.headline { border-left: 6px solid var(--red); background: #fafafa; padding: 10px 14px;
+  margin: 12px 0; font-size: 16px; }
+.headline strong { font-size: 17px; }
+ol.earliest, ul.plain { margin: 6px 0 6px 22px; padding: 0; }
+nav { font-size: 13px; color: var(--muted); margin: 8px 0 0; }
+nav a { color: inherit; margin-right: 10px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 12px; font-size: 13px; }
+th, td { border: 1px solid var(--rule); padding: 4px 6px; vertical-align: top; text-align: left; }
+th { background: #f1f3f4; font-weight: 600; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.cell-days { font-weight: 700; font-size: 14px; white-space: nowrap; }
+.nowrap { white-space: nowrap; }
+table.heat td { min-width: 92px; }
+table.heat tbody th { min-width: 150px; }
+h2, h3 { break-after: avoid; page-break-after: avoid; }
+.small { font-size: 11.5px; color: var(--muted); }
+.tag { display: inline-block; font-size: 10.5px; font-weight: 700; letter-spacing: .04em;
+  border: 1px solid currentColor; border-radius: 3px; padding: 0 4px; margin-right: 4px; }
+.tier-red { background: var(--red-bg);
+  background-image: repeating-linear-gradient(45deg, rgba(198,40,40,.14) 0 3px, transparent 3px 8px); }
+.tier-red .tag { background: var(--red); color: #fff; border-color: var(--red); }
+.tier-yellow { background: var(--yellow-bg);
+  background-image: radial-gradient(rgba(120,90,0,.22) 1px, transparent 1.2px);
+  background-size: 6px 6px; }
+.tier-green { background: var(--green-bg); }
+.tier-green .tag { border-style: dotted; }
+.exposed { font-weight: 700; }
+.legend { font-size: 12px; color: var(--muted); margin: 2px 0 10px; }
+figure { margin: 10px 0; }
+figure svg { width: 100%; height: auto; max-width: 980px; }
+figcaption { font-size: 12px; color: var(--muted); }
+section.plant { break-before: page; page-break-before: always; }
+section.plant h2 { display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; }
+.why { background: #fafafa; border: 1px solid var(--rule); padding: 8px 12px; }
+.why p { margin: 3px 0; }
+footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
+@page { size: auto; margin: 12mm 10mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11px; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  h2 { margin-top: 12px; }
+  table { font-size: 9.5px; }
+  table.heat tbody th { min-width: 110px; }
+  table.heat td { min-width: 0; }
+  .cell-days { font-size: 11px; }
+  nav { display: none; }
+  figure { break-inside: avoid; }
+  section.assumptions { break-before: page; page-break-before: always; }
+}
+"""
+
+
+def esc(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def render_html(report: Report, charts: Sequence[str | None]) -> str:
+    """The whole page; `charts[i]` is plant i's standalone SVG (or None)."""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Rare-earth supply risk, as of {esc(words.as_of_text(report))}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        *_head(report),
+        *_summary(report),
+        *_heat_table(report),
+    ]
+    for index, (section, chart) in enumerate(zip(report.plants, charts, strict=True)):
+        parts += _plant(report, section, chart, index)
+    parts += _assumptions(report)
+    parts += [
+        "<footer>Made by reerisk. Projections are expected values from the plant and "
+        "scenario files given; they are not forecasts of any licence decision.</footer>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _head(report: Report) -> list[str]:
+    plants = len(report.plants)
+    return [
+        "<header>",
+        "<h1>Rare-earth supply risk: days until each plant runs out</h1>",
+        f'<p class="meta">As of <strong>{esc(words.as_of_text(report))}</strong> · horizon '
+        f"<strong>{report.horizon_days} days</strong> · {plants} plant"
+        f"{'s' if plants != 1 else ''} · {len(report.scenarios)} approval scenarios · "
+        f"generated {esc(words.generated_text(report.generated_at))}</p>",
+        '<nav><a href="#summary">Summary</a><a href="#heat">Plants × scenarios</a>'
+        + "".join(f'<a href="#plant-{esc(s.id)}">{esc(s.id)}</a>' for s in report.plants)
+        + '<a href="#assumptions">Assumptions</a></nav>',
+        "</header>",
+    ]
+
+
+def _summary(report: Report) -> list[str]:
+    parts = ['<section class="summary" id="summary">', "<h2>Summary</h2>"]
+    if report.earliest:
+        first = report.earliest[0]
+        section = next(s for s in report.plants if s.id == first.plant)
+        why = " ".join(words.binding_why(section, report)[1:])
+        parts.append(
+            f'<div class="headline"><p><strong>Most urgent: {esc(first.plant)}</strong> runs out '
+            f"of {esc(first.material)} on <strong>{first.stockout_date}</strong>, in "
+            f"<strong>{first.runway_days} days</strong>, under {esc(words.names(first.scenarios))}."
+            f'</p><p class="small">{esc(why)} <a href="#plant-{esc(first.plant)}">Details</a></p>'
+            "</div>"
+        )
+    parts += [f"<p>{esc(s)}</p>" for s in words.summary_sentences(report)]
+    if report.earliest:
+        parts.append("<p>The earliest stockouts:</p>")
+        parts.append('<ol class="earliest">')
+        parts += [f"<li>{esc(words.stockout_sentence(s))}</li>" for s in report.earliest]
+        parts.append("</ol>")
+    parts += [f"<p>{esc(s)}</p>" for s in words.unsaved_sentences(report)]
+    parts.append(f"<p>{esc(words.shortfall_sentence(report))}</p>")
+    parts.append("</section>")
+    return parts
+
+
+def _shortfall_table(report: Report) -> list[str]:
+    if report.worst_shortfall_scenario is None or not report.rare_earths:
+        return []
+    head = "".join(
+        f'<th class="num">{esc(s)}{" (controlled)" if s in report.controlled_symbols else ""}'
+        "</th>"
+        for s in report.rare_earths
+    )
+    rows = [
+        f"<tr><td>{esc(scenario.name)}</td>"
+        + "".join(
+            f'<td class="num">{words.kg_text(report.shortfall_kg[scenario.name][s])}</td>'
+            for s in report.rare_earths
+        )
+        + "</tr>"
+        for scenario in report.scenarios
+    ]
+    return [
+        "<h3>Extra stock on day 0 that closes every gap, kg of element (all plants)</h3>",
+        f"<table><thead><tr><th>scenario</th>{head}</tr></thead><tbody>",
+        *rows,
+        "</tbody></table>",
+    ]
+
+
+def _runway_cell(result: ScenarioResult, horizon_days: int, extra: str = "") -> str:
+    days = result.runway_days
+    date_line = f"<br>{result.stockout_date}" if result.stockout_date else ""
+    rate = result.breakeven_rate
+    needs = "no rate is enough" if rate is None else f"break-even {percent(rate)}"
+    binding = f"<br>{esc(result.binding_material)}" if result.binding_material else ""
+    return (
+        f'<td class="tier-{tier(days)}"><span class="nowrap"><span class="tag">'
+        f"{words.tier_word(days)}</span>"
+        f'<span class="cell-days">{words.days_text(days, horizon_days)}</span></span>{date_line}'
+        f'<div class="small">{needs}{binding}</div>{extra}</td>'
+    )
+
+
+def _heat_table(report: Report) -> list[str]:
+    horizon = report.horizon_days
+    head = "".join(f"<th>{esc(s.name)}</th>" for s in report.scenarios)
+    rows = []
+    for section in report.plants:
+        cells = []
+        for result in section.projection.results:
+            extra = _trial_lines(report, section.id, result.scenario, horizon)
+            cells.append(_runway_cell(result, horizon, extra))
+        rows.append(
+            f'<tr><th><a href="#plant-{esc(section.id)}">{esc(section.id)}</a>'
+            f'<div class="small">{esc(section.projection.name)}</div></th>{"".join(cells)}</tr>'
+        )
+    return [
+        '<section id="heat">',
+        "<h2>Plants × scenarios: days until the first short day</h2>",
+        f'<p class="legend">Worst plant first. Each cell: tier, runway and stockout date, the '
+        f"constant approval rate the plant needs to last {horizon} days (break-even), and the "
+        f"material that runs out first. {esc(words.TIER_LEGEND.replace('H', str(horizon)))}.</p>",
+        f'<table class="heat"><thead><tr><th>plant</th>{head}</tr></thead><tbody>',
+        *rows,
+        "</tbody></table>",
+        *_shortfall_table(report),
+        "</section>",
+    ]
+
+
+def _trial_lines(report: Report, plant: str, scenario: str, horizon_days: int) -> str:
+    """P10, P50 and p_stockout under the runway, when Monte Carlo figures were given."""
+    if report.stats is None or (plant, scenario) not in report.stats:
+        return ""
+    stats = report.stats[(plant, scenario)]
+    return (
+        f'<div class="small">P10 {words.days_text(stats.p10_days, horizon_days)} · '
+        f"P50 {words.days_text(stats.p50_days, horizon_days)} · "
+        f"p(stockout) {stats.p_stockout:.0%}</div>"
+    )
+
+
+def _table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Callable[[int], bool]
+) -> list[str]:
+    """A table whose cells are already HTML."""
+    head = "".join(
+        f'<th class="num">{h}</th>' if numeric(i) else f"<th>{h}</th>" for i, h in enumerate(header)
+    )
+    body = [
+        "<tr>"
+        + "".join(
+            cell if cell.startswith("<td") else f'<td class="num">{cell}</td>'
+            if numeric(i) else f"<td>{cell}</td>"
+            for i, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    ]  # fmt: skip
+    return [f"<table><thead><tr>{head}</tr></thead><tbody>", *body, "</tbody></table>"]
+
+
+def _plant(report: Report, section: PlantSection, chart: str | None, index: int) -> list[str]:
+    horizon = report.horizon_days
+    worst = section.worst
+    days = worst.runway_days if worst else None
+    plant = section.item.plant
+    facts = [
+        f"as of {section.projection.as_of}",
+        f"country {plant.country}" if plant.country else "",
+        f"end use {plant.end_use}",
+        f"production days {plant.production_days}",
+    ]
+    parts = [
+        f'<section class="plant" id="plant-{esc(section.id)}">',
+        f'<h2><span class="tag tier-{tier(days)}">{words.tier_word(days)}</span>'
+        f"{index + 1}. {esc(section.id)}"
+        f'<span class="small">{esc(section.projection.name)}</span></h2>',
+        f'<p class="meta">{esc(" · ".join(f for f in facts if f))}</p>',
+        '<div class="why">',
+        *(f"<p>{esc(s)}</p>" for s in words.binding_why(section, report)),
+        "</div>",
+    ]
+    if chart is not None:
+        parts += [
+            "<figure>",
+            inline_svg(chart, f"c{index}-"),
+            f"<figcaption>Stock of {esc(section.chart_material)} at the end of each day, one "
+            "line per scenario; the large marker is the first short day. Lines that coincide "
+            "are drawn over each other.</figcaption>",
+            "</figure>",
+        ]
+    parts += _materials(section, horizon)
+    parts += _recovery(section, horizon)
+    parts += _elements(section, horizon)
+    parts.append("</section>")
+    return parts
+
+
+def _materials(section: PlantSection, horizon_days: int) -> list[str]:
+    results = section.projection.results
+    header = ["material", "unit", "controlled", *(esc(r.scenario) for r in results)]
+    header += ["break-even", "shortfall (worst)"]
+    rows = []
+    for position, material in enumerate(results[0].materials):
+        per = [r.materials[position] for r in results]
+        cells = [esc(material.id), esc(material.unit), "yes" if material.controlled else "no"]
+        for m in per:
+            star = "*" if m.exposed else ""
+            date_line = f"<br>{m.stockout_date}" if m.stockout_date else ""
+            cells.append(
+                f'<td class="tier-{tier(m.runway_days)}"><span class="tag">'
+                f"{words.tier_word(m.runway_days)}</span>"
+                f"<b>{words.days_text(m.runway_days, horizon_days)}{star}</b>{date_line}</td>"
+            )
+        rates = [m.breakeven_rate for m in per]
+        known = [r for r in rates if r is not None]
+        rate = "none" if not known else "–".join(dict.fromkeys((percent(min(known)),
+                                                                  percent(max(known)))))
+        if known and len(known) < len(rates):
+            rate = f"none under some; {rate}"
+        worst = max(per, key=lambda m: m.shortfall)
+        cells += [esc(rate), f"{words.number(worst.shortfall)} ({esc(worst.unit)})"]
+        rows.append(cells)
+    return [
+        "<h3>Materials: runway per scenario</h3>",
+        *_table(header, rows, lambda i: i == len(header) - 1),
+        '<p class="legend">* runs out before another source can be qualified (TTS &lt; TTR). '
+        "Break-even: range across scenarios; none: no rate is enough.</p>",
+    ]
+
+
+def _recovery(section: PlantSection, horizon_days: int) -> list[str]:
+    results = section.projection.results
+    rows = []
+    for position, material in enumerate(results[0].materials):
+        per = [(r.scenario, r.materials[position]) for r in results]
+        known = [(name, m) for name, m in per if m.runway_days is not None]
+        shortest = min(known, key=lambda pair: pair[1].runway_days or 0) if known else None
+        tts = (
+            f"{shortest[1].runway_days} d ({esc(shortest[0])})"
+            if shortest else f"&gt; {horizon_days} d"
+        )  # fmt: skip
+        exposed = [name for name, m in per if m.exposed]
+        ttr = material.recovery_days
+        if ttr is None:
+            verdict = "TTR not given"
+        elif exposed:
+            verdict = f'<span class="exposed">EXPOSED</span> under {esc(words.names(exposed))}'
+        else:
+            verdict = "covered: runway at least TTR in every scenario"
+        rows.append([esc(material.id), tts, "—" if ttr is None else f"{ttr} d", verdict])
+    return [
+        "<h3>Time to survive (TTS) against time to recover (TTR)</h3>",
+        *_table(["material", "shortest TTS", "TTR", "exposed?"], rows, lambda i: i in (1, 2)),
+    ]
+
+
+def _elements(section: PlantSection, horizon_days: int) -> list[str]:
+    results = section.projection.results
+    base = section.base
+    if not base.elements:
+        return []
+    header = ["element", "controlled", "kg/day", "stock kg", "cover",
+              *(esc(r.scenario) for r in results)]  # fmt: skip
+    rows = []
+    for position, element in enumerate(base.elements):
+        cover = (
+            f"{element.stock_kg / element.demand_kg_per_day:,.0f} d"
+            if element.demand_kg_per_day > 0 else "—"
+        )  # fmt: skip
+        rows.append(
+            [esc(element.symbol), "yes" if element.controlled else "no",
+             words.number(element.demand_kg_per_day, 3), words.number(element.stock_kg, 1), cover]
+            + [words.days_text(r.elements[position].runway_days, horizon_days) for r in results]
+        )  # fmt: skip
+    return [
+        "<h3>Rare earths in these materials</h3>",
+        *_table(header, rows, lambda i: 2 <= i),
+        f'<p class="legend">kg/day per production day and stock kg at day 0 under '
+        f"{esc(base.scenario)}; cover: stock over use, in production days; runway: the first "
+        "short day of any material holding the element.</p>",
+    ]
+
+
+def _assumptions(report: Report) -> list[str]:
+    rows = [
+        [esc(s.name), esc(s.description), esc(words.rate_text(s.approval_rate)),
+         esc(words.review_text(s.review_working_days)), esc(words.green_text(s)),
+         esc(words.overrides_text(s)), esc(words.levers_text(s))]
+        for s in report.scenarios
+    ]  # fmt: skip
+    regimes = [
+        [esc(r.id), esc(f"{r.document}: {r.title}"), esc(r.authority), esc(", ".join(r.elements)),
+         esc(words.regime_status(r, report.as_of)), esc(r.source)]
+        for r in report.regimes
+    ]  # fmt: skip
+    parts = [
+        '<section class="assumptions" id="assumptions">',
+        "<h2>Assumptions</h2>",
+        "<h3>Scenarios</h3>",
+        *_table(
+            ["scenario", "description", "approval rate (by decision date)",
+             "review (CN working days)", "green channel", "overrides", "levers"],
+            rows, lambda i: False,
+        ),  # fmt: skip
+        f"<h3>Export-control regimes in force on {report.as_of}</h3>",
+    ]
+    if regimes:
+        parts += _table(
+            ["regime", "document", "authority", "elements", "status", "source"],
+            regimes, lambda i: False,
+        )  # fmt: skip
+    else:
+        parts.append("<p>None: no licence is needed on this date.</p>")
+    parts += ["<h3>How the projection works</h3>", '<ul class="plain">']
+    parts += [f"<li>{esc(note)}</li>" for note in words.MODEL_NOTES]
+    parts += ["</ul>", "</section>"]
+    return parts
