@@ -273,6 +273,41 @@ def compare(
         raise typer.Exit(1)
 
 
+def _load_with_previous(
+    files: Sequence[Path],
+    scenarios_file: Path | None,
+    scenario_names: Sequence[str],
+    rate_texts: Sequence[str],
+    elements_file: Path | None,
+    against: Path | None,
+) -> tuple[ReferenceData, list[PlantInput], list[Scenario], Previous | None]:
+    """`load_inputs`, and the earlier output `--against` names: all their problems at once."""
+    previous, problems = None, []
+    if against is not None:
+        from reerisk.previous import read_previous
+
+        try:
+            previous = read_previous(against)
+        except InputError as exc:
+            problems = exc.problems
+    try:
+        loaded = load_inputs(files, scenarios_file, scenario_names, rate_texts, elements_file)
+    except InputError as exc:
+        raise InputError([*problems, *exc.problems]) from None
+    if problems:
+        raise InputError(problems)
+    return (*loaded, previous)
+
+
+def _report_gates(comparison: Comparison) -> bool:
+    """One stderr line per gate that tripped; True if any did."""
+    from reerisk.compare import gate_message
+
+    tripped = [gate for gate in comparison.gates if gate.tripped]
+    for gate in tripped:
+        typer.echo(f"reerisk: {gate_message(gate, comparison)}", err=True)
+    return bool(tripped)
+
 
 @app.command()
 def report(
@@ -311,42 +346,6 @@ def report(
         rare_earths = [e.symbol for e in sorted(reference.elements, key=lambda e: e.z)]
         run = Run(chosen, reference.regimes, rare_earths, horizon, day_zero, date.today())
         write_report(gather(run, plants, reference.regimes, jobs), chosen_format, output)
-
-
-def _load_with_previous(
-    files: Sequence[Path],
-    scenarios_file: Path | None,
-    scenario_names: Sequence[str],
-    rate_texts: Sequence[str],
-    elements_file: Path | None,
-    against: Path | None,
-) -> tuple[ReferenceData, list[PlantInput], list[Scenario], Previous | None]:
-    """`load_inputs`, and the earlier output `--against` names: all their problems at once."""
-    previous, problems = None, []
-    if against is not None:
-        from reerisk.previous import read_previous
-
-        try:
-            previous = read_previous(against)
-        except InputError as exc:
-            problems = exc.problems
-    try:
-        loaded = load_inputs(files, scenarios_file, scenario_names, rate_texts, elements_file)
-    except InputError as exc:
-        raise InputError([*problems, *exc.problems]) from None
-    if problems:
-        raise InputError(problems)
-    return (*loaded, previous)
-
-
-def _report_gates(comparison: Comparison) -> bool:
-    """One stderr line per gate that tripped; True if any did."""
-    from reerisk.compare import gate_message
-
-    tripped = [gate for gate in comparison.gates if gate.tripped]
-    for gate in tripped:
-        typer.echo(f"reerisk: {gate_message(gate, comparison)}", err=True)
-    return bool(tripped)
 
 
 @app.command()

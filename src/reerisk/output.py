@@ -39,7 +39,10 @@ def open_output(output: Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    with _replacing(output) as handle, os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+    with (
+        _replacing(output) as handle,
+        os.fdopen(handle, "w", encoding="utf-8", newline="") as stream,
+    ):
         yield stream
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
+from typing import Any, cast
 
 from reerisk.errors import UsageError
 from reerisk.report import INSTALL_HINT
@@ -23,12 +24,12 @@ from reerisk.report.model import PlantSection
 
 # Okabe-Ito colours (distinguishable with colour-vision deficiency), darkest first.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00", "#56B4E9")
-DASHES: tuple[str | tuple[int, tuple[int, ...]], ...] = (
+DASHES: tuple[Any, ...] = (
     "solid", (0, (6, 2)), (0, (1, 1.5)), (0, (6, 2, 1, 2)), (0, (3, 1, 1, 1, 1, 1)),
     (0, (10, 3)), (0, (2, 3)),
 )  # fmt: skip
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
-RC = {
+RC: dict[str, Any] = {
     "svg.fonttype": "none",  # text stays text: smaller, searchable, crisp in print
     "svg.hashsalt": "reerisk",  # stable element ids, so the output is reproducible
     "font.family": "sans-serif",
@@ -58,10 +59,11 @@ def stock_chart(section: PlantSection, horizon_days: int) -> str | None:
 
     as_of = section.projection.as_of
     dates = [as_of + timedelta(days=t) for t in range(horizon_days)]
+    x = mdates.date2num(dates)  # type: ignore[no-untyped-call]
     material = next(
         m for m in section.projection.results[0].materials if m.id == section.chart_material
     )
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(cast(Any, RC)):
         figure = Figure(figsize=(10, 4.6))
         axes = figure.add_subplot()
         every = max(1, horizon_days // 10)
@@ -73,33 +75,36 @@ def stock_chart(section: PlantSection, horizon_days: int) -> str | None:
             )  # fmt: skip
             style = index % len(COLOURS)
             (line,) = axes.plot(
-                dates, series.stock, drawstyle="steps-post", label=label, linewidth=1.3,
+                x, series.stock, drawstyle="steps-post", label=label, linewidth=1.3,
                 color=COLOURS[style], linestyle=DASHES[style], marker=MARKERS[style],
                 markersize=3.5, markevery=(index * every // max(1, len(section.series)), every),
             )  # fmt: skip
             line.set_gid(f"line-{index}")
             if runway is not None:
                 (dot,) = axes.plot(
-                    [dates[runway]], [series.stock[runway]], linestyle="none",
+                    [x[runway]], [series.stock[runway]], linestyle="none",
                     marker=MARKERS[style], markersize=10, color=COLOURS[style],
                     markeredgecolor="black", markeredgewidth=1.0, zorder=5, clip_on=False,
                 )  # fmt: skip
                 dot.set_gid(f"stockout-{index}")
         if material.recovery_days is not None and material.recovery_days < horizon_days:
             axes.axvline(
-                dates[material.recovery_days], color="#555555", linestyle=(0, (1, 3)),
+                x[material.recovery_days], color="#555555", linestyle=(0, (1, 3)),
                 linewidth=1.2, label=f"TTR: other source qualified ({material.recovery_days} d)",
             )  # fmt: skip
-        axes.set_xlim(dates[0], dates[-1])
+        axes.set_xlim(x[0], x[-1])
+        axes.xaxis_date()
         top = max((max(s.stock) for s in section.series), default=0.0) or 1.0
         axes.set_ylim(-0.03 * top, top * 1.05)  # stockout markers sit on 0, above the axis
         axes.set_xlabel(f"date (day 0 = {as_of}, horizon {horizon_days} days)")
         axes.set_ylabel(f"closing stock ({material.unit})")
         axes.set_title(f"{section.chart_material}: stock at the end of each day", loc="left")
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
-        locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=10)  # type: ignore[no-untyped-call]
         axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        axes.xaxis.set_major_formatter(
+            mdates.ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
+        )
         axes.grid(True, color="#dddddd", linewidth=0.6)
         axes.legend(
             loc="upper left", bbox_to_anchor=(0.0, -0.16), frameon=False, fontsize=8,

@@ -24,7 +24,8 @@ CSS = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
   color: var(--ink); margin: 0 auto; max-width: 1180px; padding: 24px 28px 48px; }
 h1 { font-size: 26px; margin: 0 0 4px; }
-h2 { font-size: 20px; margin: 32px 0 8px; border-bottom: 2px solid var(--ink); padding-bottom: 3px; }
+h2 { font-size: 20px; margin: 32px 0 8px; border-bottom: 2px solid var(--ink);
+  padding-bottom: 3px; }
 h3 { font-size: 15px; margin: 20px 0 6px; }
 p { margin: 6px 0; }
 .meta { color: var(--muted); margin: 0 0 14px; }
@@ -49,7 +50,8 @@ h2, h3 { break-after: avoid; page-break-after: avoid; }
 .tag { display: inline-block; font-size: 10.5px; font-weight: 700; letter-spacing: .04em;
   border: 1px solid currentColor; border-radius: 3px; padding: 0 4px; margin-right: 4px; }
 .tier-red { background: var(--red-bg);
-  background-image: repeating-linear-gradient(45deg, rgba(198,40,40,.14) 0 3px, transparent 3px 8px); }
+  background-image: repeating-linear-gradient(45deg, rgba(198,40,40,.14) 0 3px,
+    transparent 3px 8px); }
 .tier-red .tag { background: var(--red); color: #fff; border-color: var(--red); }
 .tier-yellow { background: var(--yellow-bg);
   background-image: radial-gradient(rgba(120,90,0,.22) 1px, transparent 1.2px);
@@ -159,8 +161,7 @@ def _shortfall_table(report: Report) -> list[str]:
     if report.worst_shortfall_scenario is None or not report.rare_earths:
         return []
     head = "".join(
-        f'<th class="num">{esc(s)}{" (controlled)" if s in report.controlled_symbols else ""}'
-        "</th>"
+        f'<th class="num">{esc(s)}{" (controlled)" if s in report.controlled_symbols else ""}</th>'
         for s in report.rare_earths
     )
     rows = [
@@ -308,8 +309,11 @@ def _materials(section: PlantSection, horizon_days: int) -> list[str]:
             )
         rates = [m.breakeven_rate for m in per]
         known = [r for r in rates if r is not None]
-        rate = "none" if not known else "–".join(dict.fromkeys((percent(min(known)),
-                                                                  percent(max(known)))))
+        rate = (
+            "none"
+            if not known
+            else "–".join(dict.fromkeys((percent(min(known)), percent(max(known)))))
+        )
         if known and len(known) < len(rates):
             rate = f"none under some; {rate}"
         worst = max(per, key=lambda m: m.shortfall)
@@ -369,7 +373,7 @@ def _elements(section: PlantSection, horizon_days: int) -> list[str]:
         )  # fmt: skip
     return [
         "<h3>Rare earths in these materials</h3>",
-        *_table(header, rows, lambda i: 2 <= i),
+        *_table(header, rows, lambda i: i >= 2),
         f'<p class="legend">kg/day per production day and stock kg at day 0 under '
         f"{esc(base.scenario)}; cover: stock over use, in production days; runway: the first "
         "short day of any material holding the element.</p>",
@@ -393,10 +397,18 @@ def _assumptions(report: Report) -> list[str]:
         "<h2>Assumptions</h2>",
         "<h3>Scenarios</h3>",
         *_table(
-            ["scenario", "description", "approval rate (by decision date)",
-             "review (CN working days)", "green channel", "overrides", "levers"],
-            rows, lambda i: False,
-        ),  # fmt: skip
+            [
+                "scenario",
+                "description",
+                "approval rate (by decision date)",
+                "review (CN working days)",
+                "green channel",
+                "overrides",
+                "levers",
+            ],
+            rows,
+            lambda i: False,
+        ),
         f"<h3>Export-control regimes in force on {report.as_of}</h3>",
     ]
     if regimes:

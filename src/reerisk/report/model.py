@@ -196,8 +196,8 @@ def chart_material(projection: PlantProjection) -> str | None:
     )
     consumed = [m for m in materials if m.need > 0]
     controlled = [m for m in consumed if m.controlled]
-    chosen = (controlled or consumed or [None])[0]
-    return None if chosen is None else chosen.id
+    chosen = controlled or consumed
+    return chosen[0].id if chosen else None
 
 
 def earliest_stockouts(
@@ -269,4 +269,3 @@ def shortfall_by_element(
                     if share > 0:
                         totals[result.scenario][symbol] += kg * share
     return totals
-

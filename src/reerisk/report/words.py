@@ -95,9 +95,8 @@ def unsaved_sentences(report: Report) -> list[str]:
     sentences = []
     for scenarios, plants in groups.items():
         under = "every scenario" if scenarios == all_names else names(list(scenarios))
-        verb = "keeps" if len(plants) == 1 else "keep"
         sentences.append(
-            f"Under {under}, no approval rate, even 100 %, {verb} {names(plants)} running "
+            f"Under {under}, no approval rate, even 100 %, keeps {names(plants)} running "
             f"for {report.horizon_days} days: the licensed stock lands too late."
         )
     return sentences

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reerisk.errors import UsageError
-from reerisk.models import Regime, Scenario
+from reerisk.models import Regime
 from reerisk.output import open_binary_output, open_output
 from reerisk.parallel import Run, project_all
 from reerisk.report import INSTALL_HINT
