@@ -84,7 +84,7 @@ def sample_html(tmp_path_factory: pytest.TempPathFactory) -> str:
 class StrictTags(HTMLParser):
     """Every element closed, in order (void elements excepted); no stray end tags."""
 
-    VOID = {"meta", "br", "link", "img", "hr", "input", "col", "source", "wbr"}
+    VOID = frozenset({"meta", "br", "link", "img", "hr", "input", "col", "source", "wbr"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -330,7 +330,7 @@ def test_missing_matplotlib_names_the_pip_command(monkeypatch: pytest.MonkeyPatc
 
 
 def test_an_unwritable_output_leaves_no_file(small: tuple[Path, Path], tmp_path: Path) -> None:
-    plants, scenarios = small
+    plants, _ = small
     target = tmp_path / "missing" / "risk.html"
     assert_usage_error(run("report", plants, "--output", target), f"--output {target}")
 
