@@ -186,12 +186,11 @@ def _runway_cell(result: ScenarioResult, horizon_days: int, extra: str = "") -> 
     date_line = f"<br>{result.stockout_date}" if result.stockout_date else ""
     rate = result.breakeven_rate
     needs = "no rate is enough" if rate is None else f"break-even {percent(rate)}"
-    binding = f"<br>{esc(result.binding_material)}" if result.binding_material else ""
     return (
         f'<td class="tier-{tier(days)}"><span class="nowrap"><span class="tag">'
         f"{words.tier_word(days)}</span>"
         f'<span class="cell-days">{words.days_text(days, horizon_days)}</span></span>{date_line}'
-        f'<div class="small">{needs}{binding}</div>{extra}</td>'
+        f'<div class="small">{needs}</div>{extra}</td>'
     )
 
 
@@ -206,20 +205,33 @@ def _heat_table(report: Report) -> list[str]:
             cells.append(_runway_cell(result, horizon, extra))
         rows.append(
             f'<tr><th><a href="#plant-{esc(section.id)}">{esc(section.id)}</a>'
-            f'<div class="small">{esc(section.projection.name)}</div></th>{"".join(cells)}</tr>'
+            f'<div class="small">{esc(section.projection.name)}</div>'
+            f"{_runs_short_of(section)}</th>{''.join(cells)}</tr>"
         )
+    legend = esc(words.TIER_LEGEND.replace("H", str(horizon)))
     return [
         '<section id="heat">',
         "<h2>Plants × scenarios: days until the first short day</h2>",
         f'<p class="legend">Worst plant first. Each cell: tier, runway and stockout date, the '
-        f"constant approval rate the plant needs to last {horizon} days (break-even), and the "
-        f"material that runs out first. {esc(words.TIER_LEGEND.replace('H', str(horizon)))}.</p>",
+        f"constant approval rate the plant needs to last {horizon} days (break-even). Under "
+        f"each plant, the material that runs out first and its controlled rare earths. "
+        f"{legend}.</p>",
         f'<table class="heat"><thead><tr><th>plant</th>{head}</tr></thead><tbody>',
         *rows,
         "</tbody></table>",
         *_shortfall_table(report),
         "</section>",
     ]
+
+
+def _runs_short_of(section: PlantSection) -> str:
+    """Under the plant's name: the material that runs out first, and its controlled elements."""
+    worst = section.worst
+    if worst is None or worst.binding_material is None:
+        return '<div class="small">no stockout</div>'
+    cell = section.row.cell(worst.scenario)
+    elements = f" ({', '.join(cell.controlled_elements)})" if cell.controlled_elements else ""
+    return f'<div class="small">runs short of <b>{esc(worst.binding_material)}</b>{elements}</div>'
 
 
 def _trial_lines(report: Report, plant: str, scenario: str, horizon_days: int) -> str:
@@ -303,9 +315,10 @@ def _materials(section: PlantSection, horizon_days: int) -> list[str]:
             star = "*" if m.exposed else ""
             date_line = f"<br>{m.stockout_date}" if m.stockout_date else ""
             cells.append(
-                f'<td class="tier-{tier(m.runway_days)}"><span class="tag">'
+                f'<td class="tier-{tier(m.runway_days)}"><span class="nowrap"><span class="tag">'
                 f"{words.tier_word(m.runway_days)}</span>"
-                f"<b>{words.days_text(m.runway_days, horizon_days)}{star}</b>{date_line}</td>"
+                f"<b>{words.days_text(m.runway_days, horizon_days)}{star}</b></span>"
+                f"{date_line}</td>"
             )
         rates = [m.breakeven_rate for m in per]
         known = [r for r in rates if r is not None]

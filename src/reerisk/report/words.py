@@ -12,6 +12,7 @@ from reerisk.models import Override, Regime, Scenario, Triangular
 from reerisk.render.summary import RED_UNDER_DAYS, YELLOW_UNDER_DAYS, percent, tier
 from reerisk.report.model import PlantSection, Report, Stockout
 from reerisk.results import ScenarioResult
+from reerisk.supply import element_content, kg_per_unit
 
 TIER_WORDS = {"red": "RED", "yellow": "YELLOW", "green": "GREEN"}
 TIER_LEGEND = (
@@ -130,9 +131,11 @@ def binding_why(section: PlantSection, report: Report) -> list[str]:
     ]
     sentences.append(_breakeven_sentence(section, worst))
     if material.shortfall > 0:
+        held = _controlled_kg(section, material.id, material.shortfall, report)
         sentences.append(
-            f"Extra stock of {number(material.shortfall)} {material.unit} of {material.id} on "
-            f"day 0 would close the gap under {worst.scenario}."
+            f"Extra stock of {number(material.shortfall)} {material.unit} of {material.id}"
+            + (f" (holding {held})" if held and material.unit == "pcs" else "")
+            + f" on day 0 would close the gap under {worst.scenario}."
         )
     if material.exposed:
         sentences.append(
@@ -140,6 +143,19 @@ def binding_why(section: PlantSection, report: Report) -> list[str]:
             f"the {worst.runway_days}-day runway: the plant is exposed."
         )
     return sentences
+
+
+def _controlled_kg(section: PlantSection, material_id: str, quantity: float, report: Report) -> str:
+    """`3.2 kg Dy and 0.8 kg Tb`: the controlled rare earths in `quantity` of the material."""
+    definition = section.item.materials[material_id]
+    kg = quantity * kg_per_unit(definition)
+    content = element_content(material_id, definition)
+    parts = [
+        f"{kg_text(kg * content[symbol] / 100)} kg {symbol}"
+        for symbol in report.rare_earths
+        if symbol in report.controlled_symbols and content.get(symbol, 0) > 0
+    ]
+    return names(parts)
 
 
 def _breakeven_sentence(section: PlantSection, worst: ScenarioResult) -> str:
