@@ -120,7 +120,13 @@ def _clean(svg: str) -> str:
     svg = re.sub(r"<\?xml[^>]*\?>\s*", "", svg)
     svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg)
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
+    # Path data to 2 decimals (1/100 pt): a third smaller, and no visible change.
+    svg = _PATH_DATA.sub(lambda m: _DECIMALS.sub(r"\1", m.group(0)), svg)
     return svg.strip() + "\n"
+
+
+_PATH_DATA = re.compile(r'\sd="[^"]*"')
+_DECIMALS = re.compile(r"(\d\.\d{2})\d+")
 
 
 _ID = re.compile(r'\bid="([^"]+)"')

@@ -32,6 +32,7 @@ p { margin: 6px 0; }
 .headline { border-left: 6px solid var(--red); background: #fafafa; padding: 10px 14px;
   margin: 12px 0; font-size: 16px; }
 .headline strong { font-size: 17px; }
+.headline p.reason { font-size: 14px; color: var(--ink); }
 ol.earliest, ul.plain { margin: 6px 0 6px 22px; padding: 0; }
 nav { font-size: 13px; color: var(--muted); margin: 8px 0 0; }
 nav a { color: inherit; margin-right: 10px; }
@@ -142,7 +143,7 @@ def _summary(report: Report) -> list[str]:
             f'<div class="headline"><p><strong>Most urgent: {esc(first.plant)}</strong> runs out '
             f"of {esc(first.material)} on <strong>{first.stockout_date}</strong>, in "
             f"<strong>{first.runway_days} days</strong>, under {esc(words.names(first.scenarios))}."
-            f'</p><p class="small">{esc(why)} <a href="#plant-{esc(first.plant)}">Details</a></p>'
+            f'</p><p class="reason">{esc(why)} <a href="#plant-{esc(first.plant)}">Details</a></p>'
             "</div>"
         )
     parts += [f"<p>{esc(s)}</p>" for s in words.summary_sentences(report)]
@@ -230,7 +231,8 @@ def _runs_short_of(section: PlantSection) -> str:
     if worst is None or worst.binding_material is None:
         return '<div class="small">no stockout</div>'
     cell = section.row.cell(worst.scenario)
-    elements = f" ({', '.join(cell.controlled_elements)})" if cell.controlled_elements else ""
+    shown = [e for e in cell.controlled_elements if e != worst.binding_material]
+    elements = f" ({', '.join(shown)})" if shown else ""
     return f'<div class="small">runs short of <b>{esc(worst.binding_material)}</b>{elements}</div>'
 
 
