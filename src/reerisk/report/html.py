@@ -78,6 +78,10 @@ footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
   table.heat tbody th { min-width: 110px; }
   table.heat td { min-width: 0; }
   .cell-days { font-size: 11px; }
+  .small, .legend, figcaption { font-size: 8.5px; }
+  .headline { font-size: 13px; }
+  .headline strong { font-size: 13px; }
+  .headline p.reason { font-size: 11px; }
   nav { display: none; }
   figure { break-inside: avoid; }
   section.assumptions { break-before: page; page-break-before: always; }
