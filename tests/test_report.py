@@ -348,3 +348,38 @@ def test_choose_format_refuses_unknown_names() -> None:
 
 def test_sample_as_of_is_the_report_date(sample_html: str) -> None:
     assert f"As of <strong>{date(2025, 6, 2)}</strong>" in sample_html
+
+
+def test_scenario_names_are_text_everywhere(tmp_path: Path) -> None:
+    """Markup, TeX and matplotlib's hidden-label prefix in a name change nothing but the text."""
+    plants = write(
+        tmp_path, "p.yaml",
+        "id: p1\nas_of: 2025-06-02\nmaterials: {Dy: {}}\ninventory: {Dy: 10}\ndemand: {Dy: 1}\n",
+    )  # fmt: skip
+    scenarios = write(
+        tmp_path, "s.yaml",
+        "scenarios:\n"
+        "  - {name: '<script>alert(1)</script>', approval_rate: 0}\n"
+        "  - {name: 'cost $5 and $10', approval_rate: 0}\n"
+        "  - {name: _hidden, approval_rate: 0}\n",
+    )  # fmt: skip
+    result = run("report", plants, "--scenarios", scenarios, "--horizon", 30, env=EPOCH)
+    assert_ok(result)
+    page = result.stdout
+    assert "<script" not in page
+    assert (
+        page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
+    )  # heat table, chart, assumptions
+    assert "cost $5 and $10: out 2025-06-12" in page  # the chart's legend, as typed
+    assert "_hidden: out 2025-06-12" in page
+
+
+def test_a_one_day_horizon_still_draws(tmp_path: Path) -> None:
+    plants = write(
+        tmp_path, "p.yaml",
+        "id: p1\nas_of: 2025-06-02\nmaterials: {Dy: {}}\ninventory: {Dy: 10}\ndemand: {Dy: 1}\n",
+    )  # fmt: skip
+    result = run("report", plants, "--rate", "0", "--horizon", 1, env=EPOCH)
+    assert_ok(result)
+    assert result.stderr == ""
+    assert '<g id="c0-line-0"' in result.stdout

@@ -32,6 +32,7 @@ MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 RC: dict[str, Any] = {
     "svg.fonttype": "none",  # text stays text: smaller, searchable, crisp in print
     "svg.hashsalt": "reerisk",  # stable element ids, so the output is reproducible
+    "text.parse_math": False,  # a `$` in a scenario's name is text, not TeX
     "font.family": "sans-serif",
     "font.size": 9,
     "axes.spines.top": False,
@@ -69,7 +70,8 @@ def stock_chart(section: PlantSection, horizon_days: int) -> str | None:
         every = max(1, horizon_days // 10)
         for index, series in enumerate(section.series):
             runway = series.first_short_day
-            label = series.scenario + (
+            # A label starting with `_` would be left out of the legend.
+            label = ("\u200b" if series.scenario.startswith("_") else "") + series.scenario + (
                 f": out {dates[runway]} ({runway} d)" if runway is not None
                 else f": lasts > {horizon_days} d"
             )  # fmt: skip
@@ -92,7 +94,7 @@ def stock_chart(section: PlantSection, horizon_days: int) -> str | None:
                 x[material.recovery_days], color="#555555", linestyle=(0, (1, 3)),
                 linewidth=1.2, label=f"TTR: other source qualified ({material.recovery_days} d)",
             )  # fmt: skip
-        axes.set_xlim(x[0], x[-1])
+        axes.set_xlim(x[0], x[-1] + 1)  # the last day's step ends a day later
         axes.xaxis_date()
         top = max((max(s.stock) for s in section.series), default=0.0) or 1.0
         axes.set_ylim(-0.03 * top, top * 1.05)  # stockout markers sit on 0, above the axis
