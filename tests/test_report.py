@@ -329,6 +329,24 @@ def test_missing_matplotlib_names_the_pip_command(monkeypatch: pytest.MonkeyPatc
     assert "reerisk[report]" in result.stderr
 
 
+def test_markdown_on_stdout_needs_no_matplotlib(
+    small: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    plants, scenarios = small
+    result = run("report", plants, "--scenarios", scenarios, "--format", "markdown", env=EPOCH)
+    assert_ok(result)
+    assert "## Assumptions" in result.stdout
+
+
+def test_missing_openpyxl_names_the_pip_command(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    result = run("report", PLANTS, "--output", tmp_path / "r.xlsx")
+    assert_usage_error(result, "xlsx output needs openpyxl: pip install")
+
+
 def test_an_unwritable_output_leaves_no_file(small: tuple[Path, Path], tmp_path: Path) -> None:
     plants, _ = small
     target = tmp_path / "missing" / "risk.html"

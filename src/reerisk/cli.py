@@ -334,7 +334,7 @@ def report(
 
         from reerisk.report.write import require_libraries
 
-        require_libraries(chosen_format)
+        require_libraries(chosen_format, output)
         reference, plants, chosen = load_inputs(
             files, scenarios, scenario or [], rate or [], elements
         )

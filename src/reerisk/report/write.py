@@ -35,8 +35,13 @@ def generated_at() -> datetime:
     return datetime.now(tz=UTC).replace(microsecond=0)
 
 
-def require_libraries(report_format: str) -> None:
-    """The optional libraries the format needs, checked before any work is done."""
+def require_libraries(report_format: str, output: Path | None) -> None:
+    """The optional libraries the format needs, checked before any work is done.
+
+    Markdown on stdout has no charts, so it needs neither.
+    """
+    if report_format == "markdown" and output is None:
+        return
     if report_format == "xlsx":
         try:
             import openpyxl  # noqa: F401
