@@ -42,8 +42,9 @@ th { background: #f1f3f4; font-weight: 600; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-.cell-days { font-weight: 700; font-size: 14px; white-space: nowrap; }
+.cell-days { display: block; font-weight: 700; font-size: 14px; white-space: nowrap; }
 .nowrap { white-space: nowrap; }
+.cell-date { display: block; }
 table.heat td { min-width: 92px; }
 table.heat tbody th { min-width: 150px; }
 h2, h3 { break-after: avoid; page-break-after: avoid; }
@@ -188,13 +189,14 @@ def _shortfall_table(report: Report) -> list[str]:
 
 def _runway_cell(result: ScenarioResult, horizon_days: int, extra: str = "") -> str:
     days = result.runway_days
-    date_line = f"<br>{result.stockout_date}" if result.stockout_date else ""
+    date_line = (
+        f'<span class="cell-date">{result.stockout_date}</span>' if result.stockout_date else ""
+    )
     rate = result.breakeven_rate
     needs = "no rate is enough" if rate is None else f"break-even {percent(rate)}"
     return (
-        f'<td class="tier-{tier(days)}"><span class="nowrap"><span class="tag">'
-        f"{words.tier_word(days)}</span>"
-        f'<span class="cell-days">{words.days_text(days, horizon_days)}</span></span>{date_line}'
+        f'<td class="tier-{tier(days)}"><span class="tag">{words.tier_word(days)}</span> '
+        f'<span class="cell-days">{words.days_text(days, horizon_days)}</span>{date_line}'
         f'<div class="small">{needs}</div>{extra}</td>'
     )
 
@@ -321,9 +323,9 @@ def _materials(section: PlantSection, horizon_days: int) -> list[str]:
             star = "*" if m.exposed else ""
             date_line = f"<br>{m.stockout_date}" if m.stockout_date else ""
             cells.append(
-                f'<td class="tier-{tier(m.runway_days)}"><span class="nowrap"><span class="tag">'
-                f"{words.tier_word(m.runway_days)}</span>"
-                f"<b>{words.days_text(m.runway_days, horizon_days)}{star}</b></span>"
+                f'<td class="tier-{tier(m.runway_days)}"><span class="tag">'
+                f"{words.tier_word(m.runway_days)}</span> "
+                f'<b class="nowrap">{words.days_text(m.runway_days, horizon_days)}{star}</b>'
                 f"{date_line}</td>"
             )
         rates = [m.breakeven_rate for m in per]
