@@ -84,7 +84,9 @@ footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
   .headline strong { font-size: 13px; }
   .headline p.reason { font-size: 11px; }
   nav { display: none; }
-  figure { break-inside: avoid; }
+  figure { break-inside: avoid; margin: 4px 0; }
+  figure svg { width: 68%; }
+  .why { padding: 4px 8px; }
   section.assumptions { break-before: page; page-break-before: always; }
 }
 """
