@@ -1,8 +1,9 @@
 """`reerisk report`: the meeting document, as self-contained HTML, Markdown or an xlsx workbook.
 
     model.py     projections -> what the document says (pure: no matplotlib, no files)
+    words.py     its sentences and short texts, plain, for every format
     charts.py    stock-over-time charts as SVG (matplotlib, imported only here)
-    html.py      the self-contained HTML page
+    html.py      the self-contained HTML page (css.py: its inline stylesheet)
     markdown.py  the same contents as Markdown, charts as SVG files beside it
     xlsx.py      one sheet per table (openpyxl)
     write.py     choosing the format, writing atomically

@@ -14,6 +14,7 @@ Each line is a group with the id `line-N` and each stockout marker `stockout-N`
 from __future__ import annotations
 
 import io
+import logging
 import re
 from datetime import timedelta
 from typing import Any, cast
@@ -53,6 +54,9 @@ def stock_chart(section: PlantSection, horizon_days: int) -> str | None:
     if section.chart_material is None or not section.series:
         return None
     require_matplotlib()
+    # Font-cache notes ("building the font cache", after 5 s on a first run) are not the
+    # report's business: stderr carries only reerisk's own lines.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     import matplotlib
     import matplotlib.dates as mdates
     from matplotlib.figure import Figure

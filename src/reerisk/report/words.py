@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from reerisk.models import Override, Regime, Scenario, Triangular
+from reerisk.models import Override, RateStep, Regime, Scenario, Triangular
 from reerisk.render.summary import RED_UNDER_DAYS, YELLOW_UNDER_DAYS, percent, tier
 from reerisk.report.model import PlantSection, Report, Stockout
 from reerisk.results import ScenarioResult
@@ -175,11 +175,11 @@ def _breakeven_sentence(section: PlantSection, worst: ScenarioResult) -> str:
     return text + "."
 
 
-def rate_text(rate: float | Sequence[object]) -> str:
+def rate_text(rate: float | Sequence[RateStep]) -> str:
+    """`25%`, or the steps by decision date: `25% from 2025-04-04; 60% from 2025-06-12`."""
     if isinstance(rate, int | float):
         return percent(float(rate))
-    steps = [f"{percent(step.rate)} from {step.start}" for step in rate]  # type: ignore[attr-defined]
-    return "; ".join(steps)
+    return "; ".join(f"{percent(step.rate)} from {step.start}" for step in rate)
 
 
 def review_text(review: int | Triangular) -> str:

@@ -25,41 +25,14 @@ Column = tuple[str, str | None]  # header, number format
 
 
 def write_workbook(report: Report, stream: IO[bytes]) -> None:
+    """Every table of the report as a sheet, saved to `stream`."""
     from openpyxl import Workbook
 
     book = Workbook()
     first = book.active
     assert first is not None
     book.remove(first)
-    horizon = report.horizon_days
-
-    summary: list[list[Any]] = []
-    materials: list[list[Any]] = []
-    elements: list[list[Any]] = []
-    for section in report.plants:
-        for result in section.projection.results:
-            row: list[Any] = [
-                section.id, section.projection.name, result.scenario, result.runway_days,
-                result.stockout_date, tier(result.runway_days), result.binding_material,
-                result.breakeven_rate, result.short_days, result.exposed,
-            ]  # fmt: skip
-            if report.stats is not None:
-                stats = report.stats.get((section.id, result.scenario))
-                row += [None] * 3 if stats is None else [
-                    stats.p10_days, stats.p50_days, stats.p_stockout
-                ]  # fmt: skip
-            summary.append(row)
-            for m in result.materials:
-                materials.append(
-                    [section.id, result.scenario, m.id, m.unit, m.controlled, m.runway_days,
-                     m.stockout_date, m.short_days, m.unmet, m.fill_rate, m.end_stock,
-                     m.shortfall, m.breakeven_rate, m.recovery_days, m.exposed]
-                )  # fmt: skip
-            for e in result.elements:
-                elements.append(
-                    [section.id, result.scenario, e.symbol, e.controlled, e.demand_kg_per_day,
-                     e.stock_kg, e.runway_days]
-                )  # fmt: skip
+    summary, materials, elements = _result_rows(report)
     summary_columns: list[Column] = [
         ("plant", None), ("name", None), ("scenario", None), ("runway_days", "0"),
         ("stockout_date", DATE_FORMAT), ("tier", None), ("binding_material", None),
@@ -108,7 +81,7 @@ def write_workbook(report: Report, stream: IO[bytes]) -> None:
     )  # fmt: skip
     about: list[list[Any]] = [
         ["as_of", report.as_of],
-        ["horizon_days", horizon],
+        ["horizon_days", report.horizon_days],
         ["generated_at", words.generated_text(report.generated_at)],
         ["plants", len(report.plants)],
         ["scenarios", len(report.scenarios)],
@@ -118,6 +91,38 @@ def write_workbook(report: Report, stream: IO[bytes]) -> None:
     book.properties.creator = "reerisk"
     book.properties.created = report.generated_at.replace(tzinfo=None)
     book.save(stream)
+
+
+def _result_rows(report: Report) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
+    """Rows of the summary (plant x scenario), materials and elements sheets, worst plant first."""
+    summary: list[list[Any]] = []
+    materials: list[list[Any]] = []
+    elements: list[list[Any]] = []
+    for section in report.plants:
+        for result in section.projection.results:
+            row: list[Any] = [
+                section.id, section.projection.name, result.scenario, result.runway_days,
+                result.stockout_date, tier(result.runway_days), result.binding_material,
+                result.breakeven_rate, result.short_days, result.exposed,
+            ]  # fmt: skip
+            if report.stats is not None:
+                stats = report.stats.get((section.id, result.scenario))
+                row += [None] * 3 if stats is None else [
+                    stats.p10_days, stats.p50_days, stats.p_stockout
+                ]  # fmt: skip
+            summary.append(row)
+            for m in result.materials:
+                materials.append(
+                    [section.id, result.scenario, m.id, m.unit, m.controlled, m.runway_days,
+                     m.stockout_date, m.short_days, m.unmet, m.fill_rate, m.end_stock,
+                     m.shortfall, m.breakeven_rate, m.recovery_days, m.exposed]
+                )  # fmt: skip
+            for e in result.elements:
+                elements.append(
+                    [section.id, result.scenario, e.symbol, e.controlled, e.demand_kg_per_day,
+                     e.stock_kg, e.runway_days]
+                )  # fmt: skip
+    return summary, materials, elements
 
 
 def _sentences(report: Report) -> list[str]:
