@@ -401,3 +401,13 @@ def test_a_one_day_horizon_still_draws(tmp_path: Path) -> None:
     assert_ok(result)
     assert result.stderr == ""
     assert '<g id="c0-line-0"' in result.stdout
+
+
+def test_a_stockout_under_all_scenarios_says_every_scenario() -> None:
+    result = run("report", PLANTS, "--as-of", "2025-09-01", "--horizon", 200,
+                 "--format", "markdown", env=EPOCH)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        "**Most urgent:** jp-compact-car (Compact-car assembly plant, Shizuoka) runs out of "
+        "eps-arc-ndfeb on 2025-09-08, in 7 days, under every scenario." in result.stdout
+    )

@@ -73,10 +73,11 @@ def _summary(report: Report) -> list[str]:
         first = report.earliest[0]
         section = next(s for s in report.plants if s.id == first.plant)
         why = " ".join(words.binding_why(section, report)[1:])
+        scenarios = esc(words.under(first.scenarios, report))
         parts.append(
             f'<div class="headline"><p><strong>Most urgent: {esc(first.plant)}</strong> runs out '
             f"of {esc(first.material)} on <strong>{first.stockout_date}</strong>, in "
-            f"<strong>{first.runway_days} days</strong>, under {esc(words.names(first.scenarios))}."
+            f"<strong>{first.runway_days} days</strong>, under {scenarios}."
             f'</p><p class="reason">{esc(why)} <a href="#plant-{esc(first.plant)}">Details</a></p>'
             "</div>"
         )
@@ -84,7 +85,7 @@ def _summary(report: Report) -> list[str]:
     if report.earliest:
         parts.append("<p>The earliest stockouts:</p>")
         parts.append('<ol class="earliest">')
-        parts += [f"<li>{esc(words.stockout_sentence(s))}</li>" for s in report.earliest]
+        parts += [f"<li>{esc(words.stockout_sentence(s, report))}</li>" for s in report.earliest]
         parts.append("</ol>")
     parts += [f"<p>{esc(s)}</p>" for s in words.unsaved_sentences(report)]
     parts.append(f"<p>{esc(words.shortfall_sentence(report))}</p>")

@@ -53,11 +53,13 @@ def render_markdown(report: Report, chart_links: Sequence[str | None]) -> str:
         "",
     ]
     if report.earliest:
-        out += [f"**Most urgent:** {words.stockout_sentence(report.earliest[0])}", ""]
+        out += [f"**Most urgent:** {words.stockout_sentence(report.earliest[0], report)}", ""]
     out += [*words.summary_sentences(report), ""]
     if report.earliest:
         out += ["The earliest stockouts:", ""]
-        out += [f"{n}. {words.stockout_sentence(s)}" for n, s in enumerate(report.earliest, 1)]
+        out += [
+            f"{n}. {words.stockout_sentence(s, report)}" for n, s in enumerate(report.earliest, 1)
+        ]
         out.append("")
     for sentence in [*words.unsaved_sentences(report), words.shortfall_sentence(report)]:
         out += [sentence, ""]

@@ -60,11 +60,17 @@ def plant_label(plant: str, name: str) -> str:
     return f"{plant} ({name})" if name else plant
 
 
-def stockout_sentence(stockout: Stockout) -> str:
+def under(scenarios: Sequence[str], report: Report) -> str:
+    """`embargo and slow-review`, or `every scenario` when that is all of them (and several)."""
+    every = len(scenarios) > 1 and set(scenarios) == {s.name for s in report.scenarios}
+    return "every scenario" if every else names(list(scenarios))
+
+
+def stockout_sentence(stockout: Stockout, report: Report) -> str:
     return (
         f"{plant_label(stockout.plant, stockout.plant_name)} runs out of {stockout.material} on "
         f"{stockout.stockout_date}, in {stockout.runway_days} days, under "
-        f"{names(stockout.scenarios)}."
+        f"{under(stockout.scenarios, report)}."
     )
 
 
@@ -126,7 +132,7 @@ def binding_why(section: PlantSection, report: Report) -> list[str]:
     material = next(m for m in worst.materials if m.id == worst.binding_material)
     sentences = [
         f"Runs out of {material.id} on {worst.stockout_date}, in {worst.runway_days} days, "
-        f"under {names(same)}; it is short on {worst.short_days} of {horizon} days "
+        f"under {under(same, report)}; it is short on {worst.short_days} of {horizon} days "
         f"and fills {material.fill_rate:.0%} of its need."
     ]
     sentences.append(_breakeven_sentence(section, worst))

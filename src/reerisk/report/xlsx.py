@@ -128,7 +128,7 @@ def _result_rows(report: Report) -> tuple[list[list[Any]], list[list[Any]], list
 def _sentences(report: Report) -> list[str]:
     return [
         *words.summary_sentences(report),
-        *(words.stockout_sentence(s) for s in report.earliest),
+        *(words.stockout_sentence(s, report) for s in report.earliest),
         *words.unsaved_sentences(report),
         words.shortfall_sentence(report),
     ]
