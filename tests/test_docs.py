@@ -32,3 +32,14 @@ def test_ci_runs_the_readme_commands_verbatim() -> None:
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     for command in commands:
         assert command in ci_lines, f"{command!r} is in the README but not in .ci/run"
+
+
+def test_the_example_report_is_checked_in_and_self_contained() -> None:
+    """docs/example-report.html is `reerisk report` on the sample data, linked from the README."""
+    example = (ROOT / "docs" / "example-report.html").read_text(encoding="utf-8")
+    assert "http://" not in example and "https://" not in example and "<script" not in example
+    for plant in ("de-ev-traction", "jp-compact-car", "us-defense-actuators"):
+        assert f'id="plant-{plant}"' in example
+    readme = README.read_text(encoding="utf-8")
+    assert "(docs/example-report.html)" in readme and "(docs/report.png)" in readme
+    assert (ROOT / "docs" / "report.png").read_bytes().startswith(b"\x89PNG")

@@ -57,3 +57,14 @@ def test_json_output_does_not_import_rich_tables() -> None:
     assert "reerisk.engine" in loaded  # the probe really ran the projection
     assert "rich.table" not in loaded
     assert "reerisk.render.table" not in loaded
+
+
+def test_report_help_loads_no_plotting_or_workbook_library() -> None:
+    loaded = modules_after("report", "--help")
+    assert [name for name in ("matplotlib", "openpyxl", *HEAVY[1:]) if name in loaded] == []
+
+
+def test_runway_does_not_load_the_report_libraries() -> None:
+    loaded = modules_after("runway", "data/plants.yaml", "--format", "json")
+    assert "matplotlib" not in loaded
+    assert "reerisk.report" not in loaded

@@ -31,6 +31,8 @@ from reerisk.cli_options import (
     JobsOpt,
     OutputOpt,
     RateOpt,
+    ReportFormatOpt,
+    ReportOutputOpt,
     ScenarioOpt,
     ScenariosOpt,
     SchemaKind,
@@ -305,6 +307,45 @@ def _report_gates(comparison: Comparison) -> bool:
     for gate in tripped:
         typer.echo(f"reerisk: {gate_message(gate, comparison)}", err=True)
     return bool(tripped)
+
+
+@app.command()
+def report(
+    files: Files,
+    scenarios: ScenariosOpt = None,
+    scenario: ScenarioOpt = None,
+    rate: RateOpt = None,
+    horizon: HorizonOpt = DEFAULT_HORIZON_DAYS,
+    as_of: AsOfOpt = None,
+    elements: ElementsOpt = None,
+    report_format: ReportFormatOpt = None,
+    output: ReportOutputOpt = None,
+    jobs: JobsOpt = 1,
+) -> None:
+    """The meeting document: summary, heat table, charts per plant (HTML, Markdown, xlsx)."""
+    with _user_errors():
+        from reerisk.report import choose_format
+
+        chosen_format = choose_format(output, report_format)
+        check_horizon(horizon)
+        check_jobs(jobs)
+        check_output_is_not_an_input(output, [*files, scenarios, elements])
+        day_zero = parse_date("--as-of", as_of)
+
+        from reerisk.report.write import require_libraries
+
+        require_libraries(chosen_format, output)
+        reference, plants, chosen = load_inputs(
+            files, scenarios, scenario or [], rate or [], elements
+        )
+        _warn_about_days(plants, day_zero, horizon)
+
+        from reerisk.parallel import Run
+        from reerisk.report.write import gather, write_report
+
+        rare_earths = [e.symbol for e in sorted(reference.elements, key=lambda e: e.z)]
+        run = Run(chosen, reference.regimes, rare_earths, horizon, day_zero, date.today())
+        write_report(gather(run, plants, reference.regimes, jobs), chosen_format, output)
 
 
 @app.command()

@@ -154,3 +154,23 @@ FailDropOpt = Annotated[
         show_default=False,
     ),
 ]
+ReportFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="html, markdown or xlsx; default: from the --output extension "
+        "(.html/.htm, .md, .xlsx), else html.",
+        metavar="FORMAT",
+        show_default=False,
+    ),
+]
+ReportOutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        help="Write here (atomically). Required for xlsx; Markdown puts its charts in "
+        "NAME-charts/ beside it. Default: stdout (HTML; Markdown without charts).",
+        metavar="FILE",
+        show_default=False,
+    ),
+]

@@ -1,7 +1,8 @@
 """The reference projection: SPEC §3.5 applied literally, one day at a time.
 
 It is the slow, obviously-right twin of `engine`; the tests require both to
-agree on every field. Nothing in the CLI uses it.
+agree on every field. The projection never uses it; `series` borrows its
+ledger to draw a report's stock-over-time charts.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TextIO, TypeVar
 
 from reerisk.errors import UsageError
 
@@ -39,6 +39,23 @@ def open_output(output: Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         sys.stdout.flush()
         return
+    with (
+        _replacing(output) as handle,
+        os.fdopen(handle, "w", encoding="utf-8", newline="") as stream,
+    ):
+        yield stream
+
+
+@contextmanager
+def open_binary_output(output: Path) -> Iterator[BinaryIO]:
+    """`open_output` for bytes (a workbook): always a file, replaced atomically."""
+    with _replacing(output) as handle, os.fdopen(handle, "wb") as stream:
+        yield stream
+
+
+@contextmanager
+def _replacing(output: Path) -> Iterator[int]:
+    """A descriptor of a temporary file beside `output`, renamed over it once closed."""
     target = Path(os.path.realpath(output))  # write through a symlink, not over it
     try:
         mode = target.stat().st_mode & 0o777 if target.exists() else _default_file_mode()
@@ -46,8 +63,7 @@ def open_output(output: Path | None) -> Iterator[TextIO]:
     except OSError as exc:
         raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
+        yield handle  # the caller's `with os.fdopen(...)` closes it before the rename
         os.chmod(temporary, mode)  # mkstemp makes it private; keep the usual permissions
         os.replace(temporary, target)
     except OSError as exc:
