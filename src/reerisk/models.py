@@ -441,9 +441,14 @@ ReviewDays = Annotated[
 ]
 
 
+def whole_days(days: float) -> int:
+    """The nearest whole number of days, halves rounded up: 44.5 -> 45 (not Python's 44)."""
+    return math.floor(days + 0.5)
+
+
 def review_days_value(review: int | Triangular) -> int:
     """The deterministic review time: the number itself, or a triangle's mode, rounded."""
-    return review if isinstance(review, int) else round(review.mode)
+    return review if isinstance(review, int) else whole_days(review.mode)
 
 
 class GreenChannel(Strict):
