@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -276,3 +277,25 @@ def simulate_plant(
         rng = random.Random(f"{seed}/{item.plant.id}/{scenario.name}")
         results.append(simulate_scenario(setup, scenario, trials, rng, percentiles, done))
     return PlantOdds(item.plant.id, item.plant.name, as_of, tuple(results))
+
+
+@dataclass(frozen=True)
+class SimulationRun:
+    """Everything a Monte Carlo run needs besides the plant."""
+
+    scenarios: Sequence[Scenario]
+    regimes: Sequence[Regime]
+    horizon_days: int
+    day_zero: date | None  # --as-of, else each plant's as_of, else `today`
+    today: date
+    trials: int
+    seed: int
+    percentiles: tuple[float, ...]  # those reported, the gate's among them
+    gate_percentile: float  # the one --fail-under checks
+
+    def simulate(self, item: PlantInput) -> PlantOdds:
+        as_of = self.day_zero or item.plant.as_of or self.today
+        return simulate_plant(
+            item, self.scenarios, self.regimes, as_of, self.horizon_days,
+            self.trials, self.seed, self.percentiles,
+        )  # fmt: skip

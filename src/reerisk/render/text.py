@@ -26,18 +26,17 @@ def write_json(
     horizon_days: int,
     stream: TextIO,
     after: dict[str, Any] | None = None,
+    head: dict[str, Any] | None = None,
 ) -> None:
     """One JSON document from plants already rendered by `json_plant`, written as they come.
 
     The head is indented; each plant is one line, for `grep` and for speed.
-    `after` holds further top-level keys, written after the plants, one line each.
+    `after` holds further top-level keys, written after the plants, one line each;
+    `head` further keys written before the scenarios.
     """
-    head = {
-        "reerisk": __version__,
-        "horizon_days": horizon_days,
-        "scenarios": [scenario_record(s) for s in scenarios],
-    }
-    stream.write(json.dumps(head, indent=2, ensure_ascii=False, allow_nan=False)[:-2])
+    top = {"reerisk": __version__, "horizon_days": horizon_days, **(head or {})}
+    top["scenarios"] = [scenario_record(s) for s in scenarios]
+    stream.write(json.dumps(top, indent=2, ensure_ascii=False, allow_nan=False)[:-2])
     stream.write(',\n  "plants": [')
     separator = "\n"
     for plant in plants:
