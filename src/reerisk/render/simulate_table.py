@@ -33,8 +33,15 @@ def _title(plant: PlantOdds, run: SimulationRun) -> Text:
     return title
 
 
-def plant_odds_table(plant: PlantOdds, run: SimulationRun) -> Table:
-    """Scenarios as rows: expected runway, P(stockout), percentile runways, means."""
+def plant_odds_table(plant: PlantOdds, run: SimulationRun, console: Console) -> Table:
+    """Scenarios as rows; the dates go when the table would not fit across the console."""
+    table = _odds_table(plant, run, with_dates=True)
+    if table.__rich_measure__(console, console.options).maximum <= console.width:
+        return table
+    return _odds_table(plant, run, with_dates=False)
+
+
+def _odds_table(plant: PlantOdds, run: SimulationRun, *, with_dates: bool) -> Table:
     horizon = run.horizon_days
     units = {m.unit for r in plant.results for m in r.materials}
     unmet_header = f"unmet\n{units.pop()}" if len(units) == 1 else "unmet"
@@ -46,19 +53,19 @@ def plant_odds_table(plant: PlantOdds, run: SimulationRun) -> Table:
         table.add_column(f"P{q:g}", justify="right")
     table.add_column("short d", justify="right")
     table.add_column(unmet_header, justify="right")
+
+    def cell(days: int | None, *, bold: bool = False) -> Text:
+        stockout = day_of(plant.as_of, days) if with_dates else None
+        return runway_cell(days, stockout, horizon, bold=bold)
+
     for result in plant.results:
         odds = result.odds
-        expected = runway_cell(result.runway_days, day_of(plant.as_of, result.runway_days), horizon)
-        cells = [
-            runway_cell(days, day_of(plant.as_of, days), horizon, bold=q == run.gate_percentile)
-            for q, days in odds.percentiles
-        ]
         unmet = "—" if odds.mean_unmet is None else compact(odds.mean_unmet)
         table.add_row(
             result.scenario,
-            expected,
+            cell(result.runway_days),
             Text(probability_text(odds.p_stockout), style=_probability_style(odds.p_stockout)),
-            *cells,
+            *[cell(days, bold=q == run.gate_percentile) for q, days in odds.percentiles],
             f"{odds.mean_short_days:,.1f}",
             unmet,
         )
@@ -87,7 +94,10 @@ def _probability_style(p_stockout: float) -> str:
 
 def print_simulation(console: Console, plants: Iterable[PlantOdds], run: SimulationRun) -> None:
     """Every plant's table, then a legend."""
+    mixed = False
     for plant in plants:
-        console.print(Group(_title(plant, run), plant_odds_table(plant, run)))
+        console.print(Group(_title(plant, run), plant_odds_table(plant, run, console)))
         console.print()
-    console.print(legend(run) + " — in unmet: materials in different units.", style="dim")
+        mixed = mixed or any(r.odds.mean_unmet is None for r in plant.results)
+    note = " unmet —: the plant's materials are in different units." if mixed else ""
+    console.print(legend(run) + note, style="dim")
