@@ -245,7 +245,8 @@ def simulate_scenario(
                 runway = result.runway_days
             unmet += result.unmet
             spans += short
-        plant.add(runway, covered(spans), unmet, count)
+        # One material's short days are already disjoint: no need to merge spans.
+        plant.add(runway, covered(spans) if len(materials) > 1 else result.short_days, unmet, count)
     one_unit = len({m.unit for m in setup.materials}) <= 1
     return ScenarioOdds(
         scenario=scenario.name,
