@@ -416,7 +416,7 @@ ApprovalRate = Annotated[
 
 
 class Triangular(Strict):
-    """A triangular distribution of review working days (Monte Carlo only)."""
+    """Review working days as a triangle: runway uses the mode, simulate draws from it."""
 
     min: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
     mode: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
