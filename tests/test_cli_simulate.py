@@ -28,6 +28,7 @@ from cli_helpers import (
     run,
     write,
 )
+from cli_helpers import PLANT as BASIC_PLANT
 
 PLANT = """\
 id: p1
@@ -247,3 +248,67 @@ def test_a_narrow_table_drops_the_dates_but_keeps_every_column(files: list[Path]
     assert "2025-06-22" not in result.stdout
     assert "unmet" in result.stdout
     assert all(len(line) <= 60 for line in result.stdout.splitlines())
+
+
+def test_a_percentile_close_to_10_gets_its_own_key(files: list[Path]) -> None:
+    document = json.loads(simulate(files, "--format", "json", "--percentile", "10.0000001").stdout)
+    likely = document["plants"][0]["results"][0]
+    assert document["percentiles"] == [10, 50, 90, 10.0000001]
+    assert (likely["p10"], likely["p10.0000001"]) == (20, 20)
+
+
+def test_simulate_does_not_warn_about_exposure_it_does_not_report(tmp_path: Path) -> None:
+    plant = write(tmp_path, "p.yaml", BASIC_PLANT)  # recovery_days 120, beyond a 60-day horizon
+    assert_ok(run("simulate", plant, "--horizon", 60, "--trials", 10, "--format", "csv"))
+    warned = run("runway", plant, "--horizon", 60, "--format", "csv")
+    assert_ok(warned, "recovery_days 120 is beyond the 60-day horizon")
+
+
+def test_jobs_give_the_same_output(tmp_path: Path) -> None:
+    # 70 plants: more than one chunk of 64, so --jobs 2 really forks workers
+    plants = "plants:\n" + "".join(
+        f"  - {{id: p{i}, as_of: 2025-06-02, transit_days: 0, materials: {{Dy: {{}}}},"
+        f" inventory: {{Dy: {20 + i}}}, demand: {{Dy: 1}},"
+        f" supply: [{{material: Dy, qty: 100, filed: 2025-06-02}}]}}\n"
+        for i in range(70)
+    )
+    path = write(tmp_path, "many.yaml", plants)
+    outputs = [
+        run("simulate", path, "--rate", "0.5", "--trials", 200, "--format", "json",
+            "--horizon", 60, "--jobs", jobs)
+        for jobs in (1, 2)
+    ]  # fmt: skip
+    for result in outputs:
+        assert_ok(result)
+    assert outputs[0].stdout == outputs[1].stdout
+    assert len(json.loads(outputs[0].stdout)["plants"]) == 70
+
+
+def test_a_triangular_review_time_is_drawn_by_simulate_and_its_mode_used_by_runway(
+    tmp_path: Path,
+) -> None:
+    # Rate 1, so only the review time varies. 45 working days after 2025-06-02 is
+    # 2025-08-04 (day 63); the 20 kg of stock last to day 19 either way, so the
+    # runway is day 20, and the short days run from day 20 to the landing day.
+    plant = write(tmp_path, "p.yaml", PLANT)
+    scenarios = write(tmp_path, "s.yaml", (
+        "scenarios:\n"
+        "  - {name: fixed, approval_rate: 1, review_working_days: 45}\n"
+        "  - name: mode\n    approval_rate: 1\n"
+        "    review_working_days: {min: 44.5, mode: 44.5, max: 44.5}\n"
+        "  - name: spread\n    approval_rate: 1\n"
+        "    review_working_days: {min: 20, mode: 44.5, max: 70}\n"
+    ))  # fmt: skip
+    runway = json.loads(
+        run("runway", plant, "--scenarios", scenarios, "--horizon", 120, "--format", "json").stdout
+    )
+    fixed, mode, spread = runway["plants"][0]["results"]
+    # 44.5 rounds half up to 45 (Python's round() would give 44)
+    assert fixed["materials"][0] == mode["materials"][0] == spread["materials"][0]
+    odds = json.loads(
+        run("simulate", plant, "--scenarios", scenarios, "--horizon", 120, "--trials", 500,
+            "--format", "json").stdout
+    )["plants"][0]["results"]  # fmt: skip
+    assert odds[0]["mean_short_days"] == odds[1]["mean_short_days"] == fixed["short_days"]
+    assert odds[2]["mean_short_days"] != fixed["short_days"]  # review times were drawn
+    assert odds[2]["p10"] == 20

@@ -22,15 +22,10 @@ from test_engine_properties import FAST, RARE_EARTHS, Case, cases
 from reerisk.calendar import china_decision_date
 from reerisk.engine import plant_setup, project_plant
 from reerisk.models import Plant, Regime, Scenario, whole_days
-from reerisk.montecarlo import (
-    count_outcomes,
-    scenario_draws,
-    simulate_plant,
-    simulate_scenario,
-    trial_result,
-)
+from reerisk.montecarlo import simulate_plant, simulate_scenario
 from reerisk.odds import nearest_rank, percentile, percentile_of_counts
 from reerisk.results import PlantInput
+from reerisk.trials import count_outcomes, scenario_draws, trial_result
 
 AS_OF = date(2025, 6, 2)
 TRIALS = 10_000

@@ -201,13 +201,15 @@ def runway(
         raise typer.Exit(1)
 
 
-def _warn_about_days(plants: Sequence[PlantInput], day_zero: date | None, horizon: int) -> None:
+def _warn_about_days(
+    plants: Sequence[PlantInput], day_zero: date | None, horizon: int, *, exposure: bool = True
+) -> None:
     """Say when day 0 or the horizon may not be what the user thinks."""
     for item in plants:
         plant = item.plant
         if day_zero is None and plant.as_of is None:
             _warn(f"plant {plant.id!r} has no as_of; day 0 is today, {date.today()}")
-        for material_id, days in plant.recovery_days.items():
+        for material_id, days in plant.recovery_days.items() if exposure else ():
             if days > horizon:  # a runway past the horizon may still be shorter than this
                 _warn(
                     f"plant {plant.id!r}, {material_id}: recovery_days {days} is beyond the "
@@ -317,7 +319,7 @@ def simulate(
         reference, plants, chosen = load_inputs(
             files, scenarios, scenario or [], rate or [], elements
         )
-        _warn_about_days(plants, day_zero, horizon)
+        _warn_about_days(plants, day_zero, horizon, exposure=False)  # simulate shows none
 
         from reerisk.montecarlo import SimulationRun
         from reerisk.odds import REPORTED_PERCENTILES
@@ -338,21 +340,18 @@ MAX_BREACHES_NAMED = 20
 
 def _report_breaches(results: Sequence[PlantOdds], gate: float, fail_under: int) -> bool:
     """One stderr line naming each plant and scenario whose gate runway is under DAYS."""
-    breaches = [
-        f"{plant.id} in {result.scenario} ({days} d)"
-        for plant in results
-        for result in plant.results
-        if (days := result.odds.runway_at(gate)) is not None and days < fail_under
-    ]
-    if breaches:
-        named = ", ".join(breaches[:MAX_BREACHES_NAMED])
-        more = len(breaches) - MAX_BREACHES_NAMED
+    from reerisk.odds import breaches, percentile_label
+
+    found = breaches(results, gate, fail_under)
+    if found:
+        more = len(found) - MAX_BREACHES_NAMED
         typer.echo(
-            f"reerisk: --fail-under {fail_under}: the P{gate:g} runway is under {fail_under} "
-            f"days for {named}" + (f", and {more} more" if more > 0 else ""),
+            f"reerisk: --fail-under {fail_under}: the P{percentile_label(gate)} runway is under "
+            f"{fail_under} days for {', '.join(found[:MAX_BREACHES_NAMED])}"
+            + (f", and {more} more" if more > 0 else ""),
             err=True,
         )
-    return bool(breaches)
+    return bool(found)
 
 
 def _load_with_previous(

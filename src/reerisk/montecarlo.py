@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from reerisk.calendar import china_decision_date
 from reerisk.engine import (
     PlantSetup,
     Projected,
@@ -46,136 +45,14 @@ from reerisk.engine import (
     project_levered,
     project_scenario,
 )
-from reerisk.models import Regime, Scenario, whole_days
+from reerisk.models import Regime, Scenario
 from reerisk.odds import MaterialOdds, Odds, PlantOdds, ScenarioOdds, percentile_of_counts
 from reerisk.results import PlantInput, ScenarioResult
-from reerisk.supply import Filing, ReviewTerms, reviewed_arrivals, scenario_terms
+from reerisk.supply import reviewed_arrivals, scenario_terms
+from reerisk.trials import Outcome, arrival, count_outcomes, scenario_draws
 
 DEFAULT_SEED = 0
 DEFAULT_TRIALS = 10_000
-
-# One entry per reviewed filing, in the plant's supply order: the review working
-# days n when it was approved, ~n (that is, -1 - n) when it was refused.
-Outcome = tuple[int, ...]
-
-
-class Draw:
-    """One reviewed filing under one scenario, ready for trials to decide."""
-
-    __slots__ = ("as_of", "filing", "high", "landings", "low", "mode", "review_days", "terms")
-
-    def __init__(self, filing: Filing, terms: ReviewTerms, as_of: date) -> None:
-        self.filing = filing
-        self.terms = terms
-        self.as_of = as_of
-        self.review_days = terms.review_working_days
-        triangle = terms.review_triangle
-        spread = triangle is not None and triangle.min < triangle.max
-        # A triangle with min = mode = max is a fixed review time: it draws nothing.
-        self.low, self.mode, self.high = (
-            (triangle.min, triangle.mode, triangle.max) if spread and triangle else (0.0, 0.0, 0.0)
-        )
-        self.landings: dict[int, tuple[int, float]] = {}
-
-    @property
-    def spread(self) -> bool:
-        return self.low < self.high
-
-    def landing(self, review_days: int) -> tuple[int, float]:
-        """(day it lands, approval rate) after `review_days` Chinese working days of review."""
-        found = self.landings.get(review_days)
-        if found is None:
-            decision = china_decision_date(self.filing.filed, review_days)
-            day = (decision - self.as_of).days + self.filing.transit_days
-            found = self.landings[review_days] = (day, self.terms.rate_on(decision))
-        return found
-
-
-def scenario_draws(setup: PlantSetup, scenario: Scenario) -> list[Draw]:
-    """The plant's reviewed filings under `scenario`, in supply order."""
-    terms = scenario_terms(scenario, setup.item.plant)
-    return [Draw(f, terms[f.channel], setup.as_of) for f in setup.plan.reviewed]
-
-
-def draw_outcome(draws: Sequence[Draw], rng: random.Random, horizon_days: int) -> Outcome:
-    """One trial: each filing's review days and whether it is approved."""
-    chance = rng.random
-    decided = []
-    for draw in draws:
-        review_days = draw.review_days
-        if draw.spread:
-            review_days = whole_days(rng.triangular(draw.low, draw.high, draw.mode))
-        day, rate = draw.landing(review_days)
-        # A certain decision (rate 0 or 1), or one that lands outside the horizon, draws nothing.
-        approved = 0 <= day < horizon_days and (rate >= 1 or (rate > 0 and chance() < rate))
-        decided.append(review_days if approved else ~review_days)
-    return tuple(decided)
-
-
-def _uncertain(draw: Draw, horizon_days: int) -> bool:
-    """Can two trials decide this filing differently?"""
-    day, rate = draw.landing(draw.review_days)
-    return draw.spread or (0 <= day < horizon_days and 0 < rate < 1)
-
-
-def count_outcomes(
-    draws: Sequence[Draw], trials: int, rng: random.Random, horizon_days: int
-) -> dict[Outcome, int]:
-    """How many of `trials` trials end in each outcome."""
-    uncertain = [i for i, draw in enumerate(draws) if _uncertain(draw, horizon_days)]
-    if not uncertain:
-        return {draw_outcome(draws, rng, horizon_days): trials}  # every trial is the same
-    if any(draw.spread for draw in draws):
-        counts: dict[Outcome, int] = {}
-        for _ in range(trials):
-            outcome = draw_outcome(draws, rng, horizon_days)
-            counts[outcome] = counts.get(outcome, 0) + 1
-        return counts
-    # Fixed review times: a trial is one coin per uncertain filing. This loop is
-    # the hot path; it draws exactly what `draw_outcome` would, in the same order.
-    chance = rng.random
-    rates = [draws[i].landing(draws[i].review_days)[1] for i in uncertain]
-    coins: dict[tuple[bool, ...], int] = {}
-    for _ in range(trials):
-        key = tuple([chance() < rate for rate in rates])
-        coins[key] = coins.get(key, 0) + 1
-    base = list(draw_outcome(draws, rng, horizon_days))  # the certain decisions: no draw
-    counts = {}
-    for key, count in coins.items():
-        for i, approved in zip(uncertain, key, strict=True):
-            days = draws[i].review_days
-            base[i] = days if approved else ~days
-        counts[tuple(base)] = count
-    return counts
-
-
-def realise(
-    setup: PlantSetup, draws: Sequence[Draw], outcome: Outcome
-) -> dict[str, list[Reviewed]]:
-    """Each material's reviewed arrivals in one outcome: all of a filing, or none of it."""
-    reviewed: dict[str, list[Reviewed]] = {m.id: [] for m in setup.materials}
-    for draw, decided in zip(draws, outcome, strict=True):
-        reviewed[draw.filing.material] += _arrival(draw, decided, setup.horizon_days)
-    return reviewed
-
-
-def _arrival(draw: Draw, decided: int, horizon_days: int) -> list[Reviewed]:
-    """The filing's arrival in the horizon, if any, as the engine takes it.
-
-    A refused filing stays in as `(day, qty, 0.0)`, as at rate 0 in the
-    deterministic engine, so that both agree to the last bit.
-    """
-    day, _ = draw.landing(decided if decided >= 0 else ~decided)
-    if 0 <= day < horizon_days:
-        return [(day, draw.filing.qty, 1.0 if decided >= 0 else 0.0)]
-    return []
-
-
-def trial_result(
-    setup: PlantSetup, scenario: Scenario, draws: Sequence[Draw], outcome: Outcome
-) -> ScenarioResult:
-    """The full deterministic-style result of one outcome (what the tests compare)."""
-    return project_scenario(setup, scenario, realise(setup, draws, outcome), {})
 
 
 def expected_result(
@@ -237,7 +114,7 @@ def simulate_scenario(
             decided = tuple([outcome[i] for i in mine])
             found = known.get(decided)
             if found is None:
-                reviewed = [a for i in mine for a in _arrival(draws[i], outcome[i], horizon_days)]
+                reviewed = [a for i in mine for a in arrival(draws[i], outcome[i], horizon_days)]
                 found = known[decided] = project_levered(material, scenario, reviewed, setup, done)
             result, short = found
             tally.add(result.runway_days, result.short_days, result.unmet, count)

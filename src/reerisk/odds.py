@@ -74,7 +74,7 @@ class Odds:
         for reported, days in self.percentiles:
             if reported == q:
                 return days
-        raise KeyError(f"percentile {q:g} was not computed")
+        raise KeyError(f"percentile {percentile_label(q)} was not computed")
 
 
 @dataclass(frozen=True)
@@ -111,3 +111,18 @@ class PlantOdds:
 def day_of(as_of: date, runway_days: int | None) -> date | None:
     """The stockout date of a runway, or None beyond the horizon."""
     return None if runway_days is None else as_of + timedelta(days=runway_days)
+
+
+def percentile_label(q: float) -> str:
+    """`10`, `2.5`, `10.0000001`: enough digits that no two percentiles share a label."""
+    return f"{q:.10g}"
+
+
+def breaches(plants: Sequence[PlantOdds], q: float, under_days: int) -> list[str]:
+    """`plant in scenario (N d)` for each runway at percentile q under `under_days`."""
+    return [
+        f"{plant.id} in {result.scenario} ({days} d)"
+        for plant in plants
+        for result in plant.results
+        if (days := result.odds.runway_at(q)) is not None and days < under_days
+    ]

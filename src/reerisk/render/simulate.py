@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from reerisk.montecarlo import SimulationRun
-from reerisk.odds import MaterialOdds, Odds, PlantOdds, ScenarioOdds, day_of
+from reerisk.odds import MaterialOdds, Odds, PlantOdds, ScenarioOdds, day_of, percentile_label
 from reerisk.render.records import DECIMALS
 from reerisk.render.summary import runway_text
 from reerisk.render.text import _csv_value, _markdown_table, write_json
@@ -22,7 +22,7 @@ from reerisk.render.text import _csv_value, _markdown_table, write_json
 
 def percentile_key(q: float) -> str:
     """`p10`, `p2.5`: the JSON key and CSV column of a percentile."""
-    return f"p{q:g}"
+    return f"p{percentile_label(q)}"
 
 
 def probability_text(p: float) -> str:
@@ -118,7 +118,7 @@ def write_simulation_markdown(
 ) -> None:
     """One table: a row per plant × scenario."""
     horizon = run.horizon_days
-    named = [f"P{q:g}" for q in run.percentiles]
+    named = [f"P{percentile_label(q)}" for q in run.percentiles]
     header = ["plant", "scenario", "expected", "P(stockout)", *named, "mean short days"]
     header.append("mean unmet")
     rows = []

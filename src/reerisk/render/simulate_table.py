@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from reerisk.montecarlo import SimulationRun
-from reerisk.odds import PlantOdds, day_of
+from reerisk.odds import PlantOdds, day_of, percentile_label
 from reerisk.render.simulate import legend, probability_text
 from reerisk.render.table import runway_cell
 
@@ -50,7 +50,7 @@ def _odds_table(plant: PlantOdds, run: SimulationRun, *, with_dates: bool) -> Ta
     table.add_column("expected", justify="right")
     table.add_column("P(out)", justify="right")
     for q in run.percentiles:
-        table.add_column(f"P{q:g}", justify="right")
+        table.add_column(f"P{percentile_label(q)}", justify="right")
     table.add_column("short d", justify="right")
     table.add_column(unmet_header, justify="right")
 
