@@ -310,3 +310,28 @@ def test_triangular_review_days_are_drawn_per_filing_within_the_triangle() -> No
     # by at most half a day, and 2000 draws leave a standard error of about 0.15.
     mean_days = sum(n * c for (n,), c in outcomes.items()) / 2000
     assert abs(mean_days - 37 / 3) < 0.5 + 4 * 0.15
+
+
+def test_review_days_past_the_horizon_never_ask_the_calendar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A triangle reaching 100 000 working days: asking for each drawn n took
+    # minutes. n working days take at least n calendar days, so a filing made on
+    # day 0 with n >= 60 lands past a 60-day horizon without a calendar lookup.
+    import reerisk.trials
+
+    asked: list[int] = []
+
+    def recording(filed: date, review_days: int) -> date:
+        asked.append(review_days)
+        return china_decision_date(filed, review_days)
+
+    monkeypatch.setattr(reerisk.trials, "china_decision_date", recording)
+    item = dy_plant(20, [{"material": "Dy", "qty": 100, "filed": AS_OF.isoformat()}])
+    base = make_scenario(0.5, {"min": 0, "mode": 10, "max": 100_000})
+    setup = plant_setup(item, [R18], RARE_EARTHS, AS_OF, 60)
+    odds = simulate_scenario(setup, base, 500, random.Random(0), [10]).odds
+    assert asked and max(asked) < 60
+    # P(n < 60) = 60^2 / (100 000 x 10) + ... ~ 0.1 %: almost every filing lands
+    # past the horizon (or after day 20), so almost every trial runs out on day 20.
+    assert odds.p_stockout > 0.9

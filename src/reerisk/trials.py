@@ -36,12 +36,16 @@ Outcome = tuple[int, ...]
 class Draw:
     """One reviewed filing under one scenario, ready for trials to decide."""
 
-    __slots__ = ("as_of", "filing", "high", "landings", "low", "mode", "review_days", "terms")
+    __slots__ = (
+        "as_of", "filing", "high", "horizon_days", "landings", "low", "mode", "review_days",
+        "terms",
+    )  # fmt: skip
 
-    def __init__(self, filing: Filing, terms: ReviewTerms, as_of: date) -> None:
+    def __init__(self, filing: Filing, terms: ReviewTerms, as_of: date, horizon_days: int) -> None:
         self.filing = filing
         self.terms = terms
         self.as_of = as_of
+        self.horizon_days = horizon_days
         self.review_days = terms.review_working_days
         triangle = terms.review_triangle
         spread = triangle is not None and triangle.min < triangle.max
@@ -59,6 +63,12 @@ class Draw:
         """(day it lands, approval rate) after `review_days` Chinese working days of review."""
         found = self.landings.get(review_days)
         if found is None:
+            # n working days take at least n calendar days: past the horizon, the
+            # calendar need not be asked (a triangle may reach 100 000 days).
+            earliest = (self.filing.filed - self.as_of).days + review_days
+            earliest += self.filing.transit_days
+            if earliest >= self.horizon_days:
+                return (earliest, 0.0)
             decision = china_decision_date(self.filing.filed, review_days)
             day = (decision - self.as_of).days + self.filing.transit_days
             found = self.landings[review_days] = (day, self.terms.rate_on(decision))
@@ -68,7 +78,8 @@ class Draw:
 def scenario_draws(setup: PlantSetup, scenario: Scenario) -> list[Draw]:
     """The plant's reviewed filings under `scenario`, in supply order."""
     terms = scenario_terms(scenario, setup.item.plant)
-    return [Draw(f, terms[f.channel], setup.as_of) for f in setup.plan.reviewed]
+    as_of, horizon_days = setup.as_of, setup.horizon_days
+    return [Draw(f, terms[f.channel], as_of, horizon_days) for f in setup.plan.reviewed]
 
 
 def draw_outcome(draws: Sequence[Draw], rng: random.Random, horizon_days: int) -> Outcome:
