@@ -332,6 +332,6 @@ def test_review_days_past_the_horizon_never_ask_the_calendar(
     setup = plant_setup(item, [R18], RARE_EARTHS, AS_OF, 60)
     odds = simulate_scenario(setup, base, 500, random.Random(0), [10]).odds
     assert asked and max(asked) < 60
-    # P(n < 60) = 60^2 / (100 000 x 10) + ... ~ 0.1 %: almost every filing lands
-    # past the horizon (or after day 20), so almost every trial runs out on day 20.
+    # P(n < 60) = 1 - (100 000 - 60)^2 / (100 000 x 99 990) ~ 0.11 %: almost every
+    # filing lands past the horizon, so almost every trial runs out on day 20.
     assert odds.p_stockout > 0.9
