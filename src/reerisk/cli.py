@@ -42,6 +42,9 @@ from reerisk.cli_options import (
 )
 from reerisk.errors import InputError, Problem, UsageError
 from reerisk.options import (
+    DEFAULT_PERCENTILE,
+    DEFAULT_SEED,
+    DEFAULT_TRIALS,
     MAX_HORIZON_DAYS,
     check_fail_under,
     check_horizon,
@@ -290,9 +293,9 @@ def compare(
 @app.command()
 def simulate(
     files: Files,
-    trials: TrialsOpt = "10000",
-    seed: SeedOpt = "0",
-    percentile: PercentileOpt = "10",
+    trials: TrialsOpt = str(DEFAULT_TRIALS),
+    seed: SeedOpt = str(DEFAULT_SEED),
+    percentile: PercentileOpt = str(DEFAULT_PERCENTILE),
     scenarios: ScenariosOpt = None,
     scenario: ScenarioOpt = None,
     rate: RateOpt = None,

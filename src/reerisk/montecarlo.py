@@ -9,9 +9,9 @@ the review working days, `random.triangular(min, max, mode)` rounded to the
 nearest whole day (halves up), which moves the decision, its rate and the
 landing day. Everything else is SPEC §3, through the same engine.
 
-    filing       review days      rate     trial 1        trial 2
-    2025-05-06   45 (fixed)       60 %     lands 07-09+45  refused
-    2025-05-26   {15, 20, 30}     80 %     23 d: lands     17 d: lands
+    filing       review days     rate   trial 1                   trial 2
+    2025-05-06   45 (fixed)      60 %   granted: all of it lands  refused: none
+    2025-05-26   {15, 20, 30}    80 %   drew 23 days, granted     drew 17 days, refused
 
 Only reviewed filings vary between trials: the calendar, the certain arrivals
 and each fixed review's decision date are worked out once. A trial is just its
@@ -50,9 +50,6 @@ from reerisk.odds import MaterialOdds, Odds, PlantOdds, ScenarioOdds, percentile
 from reerisk.results import PlantInput, ScenarioResult
 from reerisk.supply import reviewed_arrivals, scenario_terms
 from reerisk.trials import Outcome, arrival, count_outcomes, scenario_draws
-
-DEFAULT_SEED = 0
-DEFAULT_TRIALS = 10_000
 
 
 def expected_result(

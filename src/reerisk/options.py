@@ -109,6 +109,9 @@ def check_output_is_not_an_input(output: Path | None, inputs: Sequence[Path | No
             raise UsageError(f"--output {output}: that is an input file; it is never overwritten")
 
 
+DEFAULT_TRIALS = 10_000
+DEFAULT_SEED = 0  # fixed, so that CI runs are reproducible
+DEFAULT_PERCENTILE = 10  # the runway --fail-under checks in simulate
 MAX_TRIALS = 1_000_000
 MAX_SEED = 2**64 - 1
 
