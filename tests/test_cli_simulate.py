@@ -312,3 +312,28 @@ def test_a_triangular_review_time_is_drawn_by_simulate_and_its_mode_used_by_runw
     assert odds[0]["mean_short_days"] == odds[1]["mean_short_days"] == fixed["short_days"]
     assert odds[2]["mean_short_days"] != fixed["short_days"]  # review times were drawn
     assert odds[2]["p10"] == 20
+
+
+MIXED = """\
+id: mixed
+as_of: 2025-06-02
+materials:
+  Dy: {}
+  magnet: {unit: pcs, mass_g: 100, composition: {Nd: 30, Dy: 1, Fe: 69}}
+inventory: {Dy: 10, magnet: 5}
+demand: {Dy: 1, magnet: 1}
+"""
+
+
+def test_a_plant_with_mixed_units_has_no_plant_level_unmet(tmp_path: Path) -> None:
+    # Dy (kg) runs out on day 10, the magnets (pcs) on day 5: no licences, so every
+    # trial is the same. Unmet over 30 days: 20 kg and 25 pcs, which do not add up.
+    plant = write(tmp_path, "mixed.yaml", MIXED)
+    args = ("simulate", plant, "--rate", "0.5", "--horizon", 30, "--trials", 10)
+    result = json.loads(run(*args, "--format", "json").stdout)["plants"][0]["results"][0]
+    assert result["mean_unmet"] is None
+    assert [m["mean_unmet"] for m in result["materials"]] == [20, 25]
+    assert (result["p10"], result["binding_material"]) == (5, "magnet")
+    assert "| mixed units |" in run(*args, "--format", "markdown").stdout
+    table = run(*args, env={"COLUMNS": "100"}).stdout
+    assert "unmet —: the plant's materials are in different units" in " ".join(table.split())
