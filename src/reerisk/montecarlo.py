@@ -37,6 +37,7 @@ from datetime import date
 from typing import Any
 
 from reerisk.engine import (
+    MaterialInput,
     PlantSetup,
     Projected,
     Reviewed,
@@ -49,7 +50,7 @@ from reerisk.models import Regime, Scenario
 from reerisk.odds import MaterialOdds, Odds, PlantOdds, ScenarioOdds, percentile_of_counts
 from reerisk.results import PlantInput, ScenarioResult
 from reerisk.supply import reviewed_arrivals, scenario_terms
-from reerisk.trials import Outcome, arrival, count_outcomes, scenario_draws
+from reerisk.trials import Draw, Outcome, arrival, count_outcomes, scenario_draws
 
 
 def expected_result(
@@ -85,6 +86,56 @@ class _Tally:
         )
 
 
+def _joint(
+    outcomes: dict[Outcome, int],
+    projected: list[dict[Outcome, Projected]],
+    keys: list[list[Outcome]],
+) -> _Tally:
+    """The plant over the trials: its earliest material runway, the days any is short."""
+    plant = _Tally()
+    for position, count in enumerate(outcomes.values()):
+        found = [known[own[position]] for known, own in zip(projected, keys, strict=True)]
+        runways = [result.runway_days for result, _ in found if result.runway_days is not None]
+        spans = [span for _, short in found for span in short]
+        unmet = sum(result.unmet for result, _ in found)
+        plant.add(min(runways) if runways else None, covered(spans), unmet, count)
+    return plant
+
+
+def _material_trials(
+    material: MaterialInput,
+    draws: Sequence[Draw],
+    outcomes: dict[Outcome, int],
+    scenario: Scenario,
+    setup: PlantSetup,
+    done: dict[tuple[Any, ...], Projected],
+) -> tuple[_Tally, dict[Outcome, Projected], list[Outcome]]:
+    """One material over the trials: its tally, its result per decisions of its own
+    filings, and those decisions in each outcome (in `outcomes` order).
+
+    Its result depends only on its own filings' decisions, so trials are counted by
+    those, and each distinct set is projected once.
+    """
+    mine = [i for i, draw in enumerate(draws) if draw.filing.material == material.id]
+    if len(mine) == len(draws):
+        counts, own = outcomes, list(outcomes)
+    else:
+        own = [tuple([outcome[i] for i in mine]) for outcome in outcomes]
+        counts = {}
+        for decided, count in zip(own, outcomes.values(), strict=True):
+            counts[decided] = counts.get(decided, 0) + count
+    tally, known = _Tally(), {}
+    for decided, count in counts.items():
+        reviewed = [
+            landed
+            for i, entry in zip(mine, decided, strict=True)
+            for landed in arrival(draws[i], entry, setup.horizon_days)
+        ]
+        found = known[decided] = project_levered(material, scenario, reviewed, setup, done)
+        tally.add(found[0].runway_days, found[0].short_days, found[0].unmet, count)
+    return tally, known, own
+
+
 def simulate_scenario(
     setup: PlantSetup,
     scenario: Scenario,
@@ -97,30 +148,14 @@ def simulate_scenario(
     done = {} if done is None else done
     expected = expected_result(setup, scenario, done)
     draws = scenario_draws(setup, scenario)
-    plant = _Tally()
-    materials = [_Tally() for _ in setup.materials]
-    horizon_days = setup.horizon_days
-    # Each material's result depends only on its own filings' decisions: cache by those.
-    own = [[i for i, d in enumerate(draws) if d.filing.material == m.id] for m in setup.materials]
-    seen: list[dict[Outcome, Projected]] = [{} for _ in setup.materials]
-    for outcome, count in count_outcomes(draws, trials, rng, horizon_days).items():
-        runway: int | None = None
-        unmet = 0.0
-        spans: list[tuple[int, int]] = []
-        for tally, material, mine, known in zip(materials, setup.materials, own, seen, strict=True):
-            decided = tuple([outcome[i] for i in mine])
-            found = known.get(decided)
-            if found is None:
-                reviewed = [a for i in mine for a in arrival(draws[i], outcome[i], horizon_days)]
-                found = known[decided] = project_levered(material, scenario, reviewed, setup, done)
-            result, short = found
-            tally.add(result.runway_days, result.short_days, result.unmet, count)
-            if result.runway_days is not None and (runway is None or result.runway_days < runway):
-                runway = result.runway_days
-            unmet += result.unmet
-            spans += short
-        # One material's short days are already disjoint: no need to merge spans.
-        plant.add(runway, covered(spans) if len(materials) > 1 else result.short_days, unmet, count)
+    outcomes = count_outcomes(draws, trials, rng, setup.horizon_days)
+    materials, projected, keys = [], [], []
+    for material in setup.materials:
+        tally, known, own = _material_trials(material, draws, outcomes, scenario, setup, done)
+        materials.append(tally)
+        projected.append(known)
+        keys.append(own)
+    plant = materials[0] if len(materials) == 1 else _joint(outcomes, projected, keys)
     one_unit = len({m.unit for m in setup.materials}) <= 1
     return ScenarioOdds(
         scenario=scenario.name,
