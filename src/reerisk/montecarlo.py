@@ -15,11 +15,11 @@ landing day. Everything else is SPEC §3, through the same engine.
 
 Only reviewed filings vary between trials: the calendar, the certain arrivals
 and each fixed review's decision date are worked out once. A trial is just its
-decisions, a short tuple (`Outcome`); trials are counted by outcome, and each
-distinct outcome is projected once by `engine` (which also caches a material's
-result by its own arrivals). A filing whose rate is 0 or 1 and whose review time
-is fixed draws nothing, so a scenario without an uncertain filing is projected
-once, whatever the number of trials.
+decisions, a short tuple (`trials.Outcome`); trials are counted by outcome, then
+each material by its own filings' decisions, and `engine` projects each distinct
+set of those once. A filing whose rate is 0 or 1 and whose review time is fixed
+draws nothing, so a scenario without an uncertain filing is projected once,
+whatever the number of trials.
 
 The randomness comes from the `random.Random` a caller passes in.
 `simulate_plant` seeds one per plant and scenario with the text
