@@ -17,7 +17,7 @@ from reerisk.montecarlo import SimulationRun
 from reerisk.odds import MaterialOdds, Odds, PlantOdds, ScenarioOdds, day_of, percentile_label
 from reerisk.render.records import DECIMALS
 from reerisk.render.summary import runway_text
-from reerisk.render.text import _csv_value, _markdown_table, write_json
+from reerisk.render.text import csv_value, markdown_table, write_json
 
 
 def percentile_key(q: float) -> str:
@@ -110,7 +110,7 @@ def write_simulation_csv(plants: Iterable[PlantOdds], run: SimulationRun, stream
             for material in result.materials:
                 record = _material_record(material, plant.as_of)
                 row = {"plant": plant.id, "scenario": result.scenario, "material": record.pop("id")}
-                writer.writerow({k: _csv_value(v) for k, v in (row | record).items()})
+                writer.writerow({k: csv_value(v) for k, v in (row | record).items()})
 
 
 def write_simulation_markdown(
@@ -135,7 +135,7 @@ def write_simulation_markdown(
                    "mixed units" if odds.mean_unmet is None else f"{odds.mean_unmet:,.0f} {unit}"]
             )  # fmt: skip
     buffer = io.StringIO()
-    buffer.write("\n".join(_markdown_table(header, rows)) + "\n\n")
+    buffer.write("\n".join(markdown_table(header, rows)) + "\n\n")
     buffer.write(legend(run) + "\n")
     stream.write(buffer.getvalue())
 

@@ -54,7 +54,7 @@ def csv_plant(projection: PlantProjection) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     for row in csv_rows(projection):
-        writer.writerow({k: _csv_value(v) for k, v in row.items()})
+        writer.writerow({k: csv_value(v) for k, v in row.items()})
     return buffer.getvalue()
 
 
@@ -65,7 +65,7 @@ def write_csv(plants: Iterable[str], stream: TextIO) -> None:
         stream.write(rows)
 
 
-def _csv_value(value: object) -> object:
+def csv_value(value: object) -> object:
     """Empty for null, `true`/`false` as in the JSON."""
     if value is None:
         return ""
@@ -78,7 +78,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
+def markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(_cell(h) for h in header) + " |"]
     lines.append("|" + "|".join("---" for _ in header) + "|")
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
@@ -107,7 +107,7 @@ def write_markdown(
                 + [breakeven_text([m.breakeven_rate for m in per])]
             )
         rows.append(_plant_row(results, horizon_days))
-        lines += [*_markdown_table(header, rows), ""]
+        lines += [*markdown_table(header, rows), ""]
         lines += _element_lines(results, horizon_days)
         stream.write("\n".join(lines) + "\n")
     stream.write(
@@ -135,4 +135,4 @@ def _element_lines(results: Sequence[ScenarioResult], horizon_days: int) -> list
              f"{element.demand_kg_per_day:,.3f}", f"{element.stock_kg:,.1f}"]
             + [runway_text(r.elements[index].runway_days, None, horizon_days) for r in results]
         )  # fmt: skip
-    return [*_markdown_table(header, rows), ""]
+    return [*markdown_table(header, rows), ""]
