@@ -68,3 +68,14 @@ def test_runway_does_not_load_the_report_libraries() -> None:
     loaded = modules_after("runway", "data/plants.yaml", "--format", "json")
     assert "matplotlib" not in loaded
     assert "reerisk.report" not in loaded
+
+
+def test_simulate_help_loads_no_data_libraries() -> None:
+    loaded = modules_after("simulate", "--help")
+    assert [name for name in HEAVY[1:] if name in loaded] == []
+
+
+def test_simulate_json_imports_no_rich_at_all() -> None:
+    loaded = modules_after("simulate", "data/plants.yaml", "--trials", "10", "--format", "json")
+    assert "reerisk.montecarlo" in loaded  # the probe really ran the simulation
+    assert [name for name in loaded if name == "rich" or name.startswith("rich.")] == []

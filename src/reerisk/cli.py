@@ -30,16 +30,23 @@ from reerisk.cli_options import (
     HorizonOpt,
     JobsOpt,
     OutputOpt,
+    PercentileOpt,
     RateOpt,
     ReportFormatOpt,
     ReportOutputOpt,
     ScenarioOpt,
     ScenariosOpt,
     SchemaKind,
+    SeedOpt,
+    SimFailUnderOpt,
     SortOpt,
+    TrialsOpt,
 )
 from reerisk.errors import InputError, Problem, UsageError
 from reerisk.options import (
+    DEFAULT_PERCENTILE,
+    DEFAULT_SEED,
+    DEFAULT_TRIALS,
     MAX_HORIZON_DAYS,
     check_fail_under,
     check_horizon,
@@ -47,13 +54,23 @@ from reerisk.options import (
     check_output_is_not_an_input,
     choose_scenarios,
     parse_date,
+    parse_percentile,
     parse_rate,
+    parse_seed,
+    parse_trials,
 )
-from reerisk.output import OutputFormat, open_output, write_output, write_results
+from reerisk.output import (
+    OutputFormat,
+    open_output,
+    write_output,
+    write_results,
+    write_simulation,
+)
 
 if TYPE_CHECKING:
     from reerisk.compare import Comparison
     from reerisk.models import ReferenceData, Scenario
+    from reerisk.odds import PlantOdds
     from reerisk.previous import Previous
     from reerisk.results import PlantInput
 
@@ -189,13 +206,15 @@ def runway(
         raise typer.Exit(1)
 
 
-def _warn_about_days(plants: Sequence[PlantInput], day_zero: date | None, horizon: int) -> None:
+def _warn_about_days(
+    plants: Sequence[PlantInput], day_zero: date | None, horizon: int, *, exposure: bool = True
+) -> None:
     """Say when day 0 or the horizon may not be what the user thinks."""
     for item in plants:
         plant = item.plant
         if day_zero is None and plant.as_of is None:
             _warn(f"plant {plant.id!r} has no as_of; day 0 is today, {date.today()}")
-        for material_id, days in plant.recovery_days.items():
+        for material_id, days in plant.recovery_days.items() if exposure else ():
             if days > horizon:  # a runway past the horizon may still be shorter than this
                 _warn(
                     f"plant {plant.id!r}, {material_id}: recovery_days {days} is beyond the "
@@ -271,6 +290,73 @@ def compare(
             write_comparison(comparison, chosen, plant_json, output_format.value, stream)
     if _report_gates(comparison):
         raise typer.Exit(1)
+
+
+@app.command()
+def simulate(
+    files: Files,
+    trials: TrialsOpt = str(DEFAULT_TRIALS),
+    seed: SeedOpt = str(DEFAULT_SEED),
+    percentile: PercentileOpt = str(DEFAULT_PERCENTILE),
+    scenarios: ScenariosOpt = None,
+    scenario: ScenarioOpt = None,
+    rate: RateOpt = None,
+    horizon: HorizonOpt = DEFAULT_HORIZON_DAYS,
+    as_of: AsOfOpt = None,
+    elements: ElementsOpt = None,
+    output_format: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    fail_under: SimFailUnderOpt = None,
+    jobs: JobsOpt = 1,
+) -> None:
+    """Monte Carlo: each licence granted or refused whole; P(stockout) and P10/P50/P90 runways."""
+    with _user_errors():
+        check_horizon(horizon)
+        check_jobs(jobs)
+        check_output_is_not_an_input(output, [*files, scenarios, elements])
+        check_fail_under(fail_under, horizon)
+        run_trials, run_seed, gate = (
+            parse_trials(trials),
+            parse_seed(seed),
+            parse_percentile(percentile),
+        )
+        day_zero = parse_date("--as-of", as_of)
+        reference, plants, chosen = load_inputs(
+            files, scenarios, scenario or [], rate or [], elements
+        )
+        _warn_about_days(plants, day_zero, horizon, exposure=False)  # simulate shows none
+
+        from reerisk.montecarlo import SimulationRun
+        from reerisk.odds import REPORTED_PERCENTILES
+
+        percentiles = tuple(dict.fromkeys([*REPORTED_PERCENTILES, gate]))
+        run = SimulationRun(
+            chosen, reference.regimes, horizon, day_zero, date.today(), run_trials, run_seed,
+            percentiles, gate,
+        )  # fmt: skip
+        with open_output(output) as stream:
+            results = write_simulation(run, plants, jobs, output_format, stream)
+    if fail_under is not None and _report_breaches(results, gate, fail_under):
+        raise typer.Exit(1)
+
+
+MAX_BREACHES_NAMED = 20
+
+
+def _report_breaches(results: Sequence[PlantOdds], gate: float, fail_under: int) -> bool:
+    """One stderr line naming each plant and scenario whose gate runway is under DAYS."""
+    from reerisk.odds import breaches, percentile_label
+
+    found = breaches(results, gate, fail_under)
+    if found:
+        more = len(found) - MAX_BREACHES_NAMED
+        typer.echo(
+            f"reerisk: --fail-under {fail_under}: the P{percentile_label(gate)} runway is under "
+            f"{fail_under} days for {', '.join(found[:MAX_BREACHES_NAMED])}"
+            + (f", and {more} more" if more > 0 else ""),
+            err=True,
+        )
+    return bool(found)
 
 
 def _load_with_previous(

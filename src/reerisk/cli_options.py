@@ -174,3 +174,36 @@ ReportOutputOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+TrialsOpt = Annotated[
+    str,
+    typer.Option("--trials", help="Monte Carlo trials per plant and scenario.", metavar="N"),
+]
+SeedOpt = Annotated[
+    str,
+    typer.Option(
+        "--seed",
+        help="Seed of the random draws: the same seed gives the same figures on any machine.",
+        metavar="S",
+    ),
+]
+PercentileOpt = Annotated[
+    str,
+    typer.Option(
+        "--percentile",
+        help="The runway percentile --fail-under checks (0 < Q <= 100); reported beside "
+        "P10, P50 and P90.",
+        metavar="Q",
+    ),
+]
+SimFailUnderOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--fail-under",
+        help="Exit 1 if any plant's P10 runway (or --percentile's) is under DAYS days in any "
+        "reported scenario.",
+        metavar="DAYS",
+        show_default=False,
+    ),
+]

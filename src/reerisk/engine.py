@@ -21,7 +21,7 @@ the literal day-by-day reference that the tests hold it to.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -37,6 +37,7 @@ from reerisk.results import (
 )
 from reerisk.supply import (
     Filing,
+    SupplyPlan,
     daily_need,
     element_content,
     is_controlled,
@@ -61,9 +62,54 @@ def project_plant(
 
     `rare_earths` lists the symbols to report per element, in report order.
     """
-    calendar = production_calendar(item.plant, as_of, horizon_days)
+    setup = plant_setup(item, regimes, rare_earths, as_of, horizon_days)
+    # A material's result depends on the scenario only through its levers and
+    # its reviewed arrivals (day, quantity, rate): scenarios that agree share it.
+    done: dict[tuple[Any, ...], Projected] = {}
+    results = []
+    # Decision dates depend only on the review times: scenarios that differ in rates share them.
+    schedules: dict[tuple[int, int], list[tuple[int, Filing, date]]] = {}
+    for scenario in scenarios:
+        reviewed: dict[str, list[Reviewed]] = {m.id: [] for m in setup.materials}
+        terms = scenario_terms(scenario, item.plant)
+        review_days = (terms["standard"].review_working_days, terms["green"].review_working_days)
+        schedule = schedules.get(review_days)
+        if schedule is None:
+            schedule = review_schedule(setup.plan, terms, as_of, horizon_days)
+            schedules[review_days] = schedule
+        rate_on = {channel: channel_terms.rate_on for channel, channel_terms in terms.items()}
+        for day, filing, decision in schedule:
+            reviewed[filing.material].append((day, filing.qty, rate_on[filing.channel](decision)))
+        results.append(project_scenario(setup, scenario, reviewed, done))
+    return PlantProjection(item.plant.id, item.plant.name, as_of, tuple(results))
+
+
+Reviewed = tuple[int, float, float]  # (day it lands, full quantity, share that lands)
+Projected = tuple[MaterialResult, list[tuple[int, int]]]
+
+
+@dataclass(frozen=True)
+class PlantSetup:
+    """What a plant brings to every scenario (and every Monte Carlo trial): worked out once."""
+
+    item: PlantInput
+    as_of: date
+    horizon_days: int
+    calendar: ProductionCalendar
+    plan: SupplyPlan
+    basis: list[ElementBasis]
+    materials: tuple[MaterialInput, ...]
+
+
+def plant_setup(
+    item: PlantInput,
+    regimes: Sequence[Regime],
+    rare_earths: Sequence[str],
+    as_of: date,
+    horizon_days: int,
+) -> PlantSetup:
+    """The calendar, the supply plan, the element basis and each material's certain supply."""
     plan = supply_plan(item, regimes, as_of, horizon_days)
-    basis = element_basis(item, rare_earths, regimes, as_of)
     inputs = []
     for material_id, definition in item.materials.items():
         certain: dict[int, float] = {}
@@ -71,7 +117,7 @@ def project_plant(
             if arrival.material == material_id:
                 certain[arrival.day] = certain.get(arrival.day, 0.0) + arrival.qty
         inputs.append(
-            _MaterialInput(
+            MaterialInput(
                 material_id,
                 definition.unit,
                 daily_need(item, material_id),
@@ -81,53 +127,65 @@ def project_plant(
                 certain,
             )
         )
-    results = []
-    # A material's result depends on the scenario only through its levers and
-    # its reviewed arrivals (day, quantity, rate): scenarios that agree share it.
-    done: dict[tuple[Any, ...], _Projected] = {}
-    schedules: dict[tuple[int, int], list[tuple[int, Filing, date]]] = {}
-    for scenario in scenarios:
-        reviewed: dict[str, list[tuple[int, float, float]]] = {m.id: [] for m in inputs}
-        terms = scenario_terms(scenario, item.plant)
-        review_days = (terms["standard"].review_working_days, terms["green"].review_working_days)
-        schedule = schedules.get(review_days)
-        if schedule is None:
-            schedule = schedules[review_days] = review_schedule(plan, terms, as_of, horizon_days)
-        rate_on = {channel: channel_terms.rate_on for channel, channel_terms in terms.items()}
-        for day, filing, decision in schedule:
-            reviewed[filing.material].append((day, filing.qty, rate_on[filing.channel](decision)))
-        scale = scenario.demand_scale
-        materials = []
-        short_spans: list[tuple[int, int]] = []
-        for material in inputs:
-            extra = scenario.extra_stock.get(material.id, 0.0)
-            key = (material.id, scale, extra, tuple(reviewed[material.id]))
-            projected = done.get(key)
-            if projected is None:
-                levered = material
-                if scale != 1.0 or extra:
-                    levered = replace(
-                        material,
-                        per_day=material.per_day * scale,
-                        inventory=material.inventory + extra,
-                    )
-                projected = done[key] = _project_reviewed(levered, key[3], calendar, as_of)
-            materials.append(projected[0])
-            short_spans += projected[1]
-        elements = element_results(basis, materials, scenario)
-        results.append(combine(scenario.name, materials, elements, _covered(short_spans), as_of))
-    return PlantProjection(item.plant.id, item.plant.name, as_of, tuple(results))
+    return PlantSetup(
+        item,
+        as_of,
+        horizon_days,
+        production_calendar(item.plant, as_of, horizon_days),
+        plan,
+        element_basis(item, rare_earths, regimes, as_of),
+        tuple(inputs),
+    )
 
 
-_Projected = tuple[MaterialResult, list[tuple[int, int]]]
+def project_scenario(
+    setup: PlantSetup,
+    scenario: Scenario,
+    reviewed: Mapping[str, Sequence[Reviewed]],
+    done: dict[tuple[Any, ...], Projected],
+) -> ScenarioResult:
+    """The plant under one scenario, given each material's reviewed arrivals.
+
+    `done` caches material results between calls: pass the same dict to share them.
+    """
+    materials = []
+    short_spans: list[tuple[int, int]] = []
+    for material in setup.materials:
+        result, spans = project_levered(material, scenario, reviewed[material.id], setup, done)
+        materials.append(result)
+        short_spans += spans
+    elements = element_results(setup.basis, materials, scenario)
+    return combine(scenario.name, materials, elements, covered(short_spans), setup.as_of)
+
+
+def project_levered(
+    material: MaterialInput,
+    scenario: Scenario,
+    reviewed: Sequence[Reviewed],
+    setup: PlantSetup,
+    done: dict[tuple[Any, ...], Projected],
+) -> Projected:
+    """One material under the scenario's levers, cached in `done`."""
+    scale = scenario.demand_scale
+    extra = scenario.extra_stock.get(material.id, 0.0)
+    key = (material.id, scale, extra, tuple(reviewed))
+    found = done.get(key)
+    if found is None:
+        levered = material
+        if scale != 1.0 or extra:
+            levered = replace(
+                material, per_day=material.per_day * scale, inventory=material.inventory + extra
+            )
+        found = done[key] = _project_reviewed(levered, key[3], setup.calendar, setup.as_of)
+    return found
 
 
 def _project_reviewed(
-    material: _MaterialInput,
-    reviewed: tuple[tuple[int, float, float], ...],
+    material: MaterialInput,
+    reviewed: tuple[Reviewed, ...],
     calendar: ProductionCalendar,
     as_of: date,
-) -> _Projected:
+) -> Projected:
     expected = dict(material.certain)
     licensed: dict[int, float] = {}
     for day, qty, rate in reviewed:
@@ -137,7 +195,7 @@ def _project_reviewed(
 
 
 @dataclass(frozen=True)
-class _MaterialInput:
+class MaterialInput:
     """What one material brings to every scenario: its need, stock and certain supply."""
 
     id: str
@@ -150,7 +208,7 @@ class _MaterialInput:
 
 
 def project_material(
-    material: _MaterialInput,
+    material: MaterialInput,
     expected: dict[int, float],
     licensed: dict[int, float],
     calendar: ProductionCalendar,
@@ -245,7 +303,7 @@ def project_material(
     return result, spans
 
 
-def _covered(spans: list[tuple[int, int]]) -> int:
+def covered(spans: list[tuple[int, int]]) -> int:
     """How many numbers the half-open spans cover together."""
     covered = reach = 0
     for first, stop in sorted(spans):

@@ -416,7 +416,7 @@ ApprovalRate = Annotated[
 
 
 class Triangular(Strict):
-    """A triangular distribution of review working days (Monte Carlo only)."""
+    """Review working days as a triangle: runway uses the mode, simulate draws from it."""
 
     min: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
     mode: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
@@ -441,9 +441,14 @@ ReviewDays = Annotated[
 ]
 
 
+def whole_days(days: float) -> int:
+    """The nearest whole number of days, halves rounded up: 44.5 -> 45 (not Python's 44)."""
+    return math.floor(days + 0.5)
+
+
 def review_days_value(review: int | Triangular) -> int:
     """The deterministic review time: the number itself, or a triangle's mode, rounded."""
-    return review if isinstance(review, int) else round(review.mode)
+    return review if isinstance(review, int) else whole_days(review.mode)
 
 
 class GreenChannel(Strict):

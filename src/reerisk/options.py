@@ -107,3 +107,42 @@ def check_output_is_not_an_input(output: Path | None, inputs: Sequence[Path | No
     for given in inputs:
         if given is not None and os.path.realpath(given) == target:
             raise UsageError(f"--output {output}: that is an input file; it is never overwritten")
+
+
+DEFAULT_TRIALS = 10_000
+DEFAULT_SEED = 0  # fixed, so that CI runs are reproducible
+DEFAULT_PERCENTILE = 10  # the runway --fail-under checks in simulate
+MAX_TRIALS = 1_000_000
+MAX_SEED = 2**64 - 1
+
+
+def _whole_number(option: str, text: str) -> int:
+    try:
+        return int(text.strip(), 10)
+    except ValueError:
+        raise UsageError(f"{option} {text!r}: expected a whole number") from None
+
+
+def parse_trials(text: str) -> int:
+    trials = _whole_number("--trials", text)
+    if not 1 <= trials <= MAX_TRIALS:
+        raise UsageError(f"--trials {text}: must be 1..{MAX_TRIALS}")
+    return trials
+
+
+def parse_seed(text: str) -> int:
+    seed = _whole_number("--seed", text)
+    if not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"--seed {text}: must be 0..2^64-1")
+    return seed
+
+
+def parse_percentile(text: str) -> float:
+    """A percentile q with 0 < q <= 100, such as 10 or 2.5."""
+    try:
+        q = float(text.strip().removesuffix("%"))
+    except ValueError:
+        raise UsageError(f"--percentile {text!r}: expected a number like 10 or 2.5") from None
+    if not 0 < q <= 100:  # also refuses nan; inf is > 100
+        raise UsageError(f"--percentile {text!r}: must be more than 0 and at most 100")
+    return q

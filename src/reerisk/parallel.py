@@ -38,13 +38,13 @@ class Run:
         )
 
 
-_WORK: tuple[Run, Sequence[PlantInput], Callable[[PlantProjection], Any]] | None = None
+_WORK: tuple[Callable[[PlantInput], Any], Sequence[PlantInput]] | None = None
 
 
-def _chunk(first: int) -> list[tuple[Any, int | None]]:
+def _chunk(first: int) -> list[Any]:
     assert _WORK is not None  # set before the workers were forked
-    run, plants, render = _WORK
-    return [_one(run, item, render) for item in plants[first : first + CHUNK_PLANTS]]
+    work, plants = _WORK
+    return [work(item) for item in plants[first : first + CHUNK_PLANTS]]
 
 
 def _one(
@@ -63,16 +63,26 @@ def project_all(
     With `jobs` > 1 the workers render too, so that only text (for JSON and
     CSV) crosses between processes, not the projections.
     """
+    return map_plants(lambda item: _one(run, item, render), plants, jobs)
+
+
+def map_plants(
+    work: Callable[[PlantInput], T], plants: Sequence[PlantInput], jobs: int
+) -> Iterator[T]:
+    """`work(plant)` for each plant, in input order; in forked workers when `jobs` > 1.
+
+    `work` need not be picklable (the workers inherit it); what it returns must be.
+    """
     if (
         jobs <= 1
         or len(plants) <= CHUNK_PLANTS
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
         for item in plants:
-            yield _one(run, item, render)
+            yield work(item)
         return
     global _WORK
-    _WORK = (run, plants, render)
+    _WORK = (work, plants)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for chunk in pool.imap(_chunk, range(0, len(plants), CHUNK_PLANTS)):

@@ -38,7 +38,8 @@ class ReviewTerms:
     """How one channel's applications are reviewed for one plant under one scenario."""
 
     approval_rate: float | Sequence[RateStep]
-    review_working_days: int
+    review_working_days: int  # the deterministic value: a triangle's mode
+    review_triangle: Triangular | None = None  # what Monte Carlo draws from, when given
 
     def rate_on(self, decision: date) -> float:
         """The approval rate for a decision on `decision`."""
@@ -108,7 +109,8 @@ def review_terms(scenario: Scenario, plant: Plant, channel: str) -> ReviewTerms:
                 rate = override.approval_rate
             if override.review_working_days is not None:
                 review = override.review_working_days
-    return ReviewTerms(rate, review_days_value(review))
+    triangle = review if isinstance(review, Triangular) else None
+    return ReviewTerms(rate, review_days_value(review), triangle)
 
 
 def filing_dates(order: StandingOrder, last_day: date) -> list[date]:

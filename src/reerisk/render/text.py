@@ -26,18 +26,17 @@ def write_json(
     horizon_days: int,
     stream: TextIO,
     after: dict[str, Any] | None = None,
+    head: dict[str, Any] | None = None,
 ) -> None:
     """One JSON document from plants already rendered by `json_plant`, written as they come.
 
     The head is indented; each plant is one line, for `grep` and for speed.
-    `after` holds further top-level keys, written after the plants, one line each.
+    `after` holds further top-level keys, written after the plants, one line each;
+    `head` further keys written before the scenarios.
     """
-    head = {
-        "reerisk": __version__,
-        "horizon_days": horizon_days,
-        "scenarios": [scenario_record(s) for s in scenarios],
-    }
-    stream.write(json.dumps(head, indent=2, ensure_ascii=False, allow_nan=False)[:-2])
+    top = {"reerisk": __version__, "horizon_days": horizon_days, **(head or {})}
+    top["scenarios"] = [scenario_record(s) for s in scenarios]
+    stream.write(json.dumps(top, indent=2, ensure_ascii=False, allow_nan=False)[:-2])
     stream.write(',\n  "plants": [')
     separator = "\n"
     for plant in plants:
@@ -55,7 +54,7 @@ def csv_plant(projection: PlantProjection) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     for row in csv_rows(projection):
-        writer.writerow({k: _csv_value(v) for k, v in row.items()})
+        writer.writerow({k: csv_value(v) for k, v in row.items()})
     return buffer.getvalue()
 
 
@@ -66,7 +65,7 @@ def write_csv(plants: Iterable[str], stream: TextIO) -> None:
         stream.write(rows)
 
 
-def _csv_value(value: object) -> object:
+def csv_value(value: object) -> object:
     """Empty for null, `true`/`false` as in the JSON."""
     if value is None:
         return ""
@@ -87,7 +86,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
+def markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(_cell(h) for h in header) + " |"]
     lines.append("|" + "|".join("---" for _ in header) + "|")
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
@@ -118,7 +117,7 @@ def write_markdown(
                 + [breakeven_text([m.breakeven_rate for m in per])]
             )
         rows.append(_plant_row(results, horizon_days))
-        lines += [*_markdown_table(header, rows), ""]
+        lines += [*markdown_table(header, rows), ""]
         lines += _element_lines(results, horizon_days)
         stream.write("\n".join(lines) + "\n")
     stream.write(
@@ -148,4 +147,4 @@ def _element_lines(results: Sequence[ScenarioResult], horizon_days: int) -> list
              f"{element.demand_kg_per_day:,.3f}", f"{element.stock_kg:,.1f}"]
             + [runway_text(r.elements[index].runway_days, None, horizon_days) for r in results]
         )  # fmt: skip
-    return [*_markdown_table(header, rows), ""]
+    return [*markdown_table(header, rows), ""]
