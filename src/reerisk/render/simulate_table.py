@@ -45,8 +45,15 @@ def _odds_table(plant: PlantOdds, run: SimulationRun, *, with_dates: bool) -> Ta
     horizon = run.horizon_days
     units = {m.unit for r in plant.results for m in r.materials}
     unmet_header = f"unmet\n{units.pop()}" if len(units) == 1 else "unmet"
-    table = Table(box=box.SIMPLE_HEAVY, show_lines=True, pad_edge=False)
-    table.add_column("scenario", overflow="fold")
+    table = Table(
+        box=box.SIMPLE_HEAVY,
+        show_lines=with_dates,
+        pad_edge=False,
+        collapse_padding=not with_dates,
+    )
+    # Scenario names stay whole (up to 20 characters): the figures give way first.
+    longest = max((len(result.scenario) for result in plant.results), default=8)
+    table.add_column("scenario", overflow="fold", min_width=min(longest, 20))
     table.add_column("expected", justify="right")
     table.add_column("P(out)", justify="right")
     for q in run.percentiles:
