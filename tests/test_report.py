@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -411,3 +412,54 @@ def test_a_stockout_under_all_scenarios_says_every_scenario() -> None:
         "**Most urgent:** jp-compact-car (Compact-car assembly plant, Shizuoka) runs out of "
         "eps-arc-ndfeb on 2025-09-08, in 7 days, under every scenario." in result.stdout
     )
+
+
+def test_trials_bring_simulate_figures_into_the_heat_table(tmp_path: Path) -> None:
+    # The same plants, scenarios, trials and seed through `simulate --format json` and through
+    # `report --trials`: every plant x scenario must carry the same P10, P50 and p(stockout).
+    target = tmp_path / "risk.xlsx"
+    common = [PLANTS, "--scenarios", SCENARIOS, "--trials", 300, "--seed", 7]
+    assert_ok(run("report", *common, "--output", target, env=EPOCH))
+    simulated = run("simulate", *common, "--format", "json")
+    assert_ok(simulated)
+    expected = {
+        # JSON gives p_stockout to 6 decimals; the workbook keeps the whole float.
+        (plant["id"], result["scenario"]): (
+            result["p10"],
+            result["p50"],
+            pytest.approx(result["p_stockout"], abs=5e-7),
+        )
+        for plant in json.loads(simulated.stdout)["plants"]
+        for result in plant["results"]
+    }
+    summary = openpyxl.load_workbook(target)["summary"]
+    header = [c.value for c in summary[1]]
+    found = {}
+    for row in summary.iter_rows(min_row=2, values_only=True):
+        record = dict(zip(header, row, strict=True))
+        found[(record["plant"], record["scenario"])] = (
+            record["p10_days"], record["p50_days"], record["p_stockout"],
+        )  # fmt: skip
+    assert found == expected
+    assert len(found) == len(SAMPLE_PLANT_IDS) * len(SAMPLE_SCENARIO_NAMES)
+    html = run("report", *common, env=EPOCH)
+    assert_ok(html)
+    assert html.stdout.count("p(stockout)") >= len(found)
+
+
+def test_trials_on_a_portfolio_with_nothing_licensed_are_certain(
+    small: tuple[Path, Path],
+) -> None:
+    # Nothing is reviewed, so every trial is the deterministic run: p-a runs out on day 10
+    # (100 kg / 10 kg a day) in all of them, so p(stockout) is 100 % and P10 = P50 = 10 d.
+    plants, scenarios = small
+    result = run("report", plants, "--scenarios", scenarios, "--horizon", 60, "--trials", 50,
+                 "--format", "markdown", env=EPOCH)  # fmt: skip
+    assert_ok(result)
+    row = next(line for line in result.stdout.splitlines() if line.startswith("| **p-a**"))
+    assert "P10 10 d, P50 10 d, p(stockout) 100%" in row
+
+
+def test_trials_must_be_a_positive_count(small: tuple[Path, Path]) -> None:
+    plants, _ = small
+    assert_usage_error(run("report", plants, "--trials", "0"), "--trials 0")

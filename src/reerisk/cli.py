@@ -34,6 +34,7 @@ from reerisk.cli_options import (
     RateOpt,
     ReportFormatOpt,
     ReportOutputOpt,
+    ReportTrialsOpt,
     ScenarioOpt,
     ScenariosOpt,
     SchemaKind,
@@ -406,6 +407,8 @@ def report(
     elements: ElementsOpt = None,
     report_format: ReportFormatOpt = None,
     output: ReportOutputOpt = None,
+    trials: ReportTrialsOpt = None,
+    seed: SeedOpt = str(DEFAULT_SEED),
     jobs: JobsOpt = 1,
 ) -> None:
     """The meeting document: summary, heat table, charts per plant (HTML, Markdown, xlsx)."""
@@ -417,6 +420,8 @@ def report(
         check_jobs(jobs)
         check_output_is_not_an_input(output, [*files, scenarios, elements])
         day_zero = parse_date("--as-of", as_of)
+        run_trials = None if trials is None else parse_trials(trials)
+        run_seed = parse_seed(seed)
 
         from reerisk.report.write import require_libraries
 
@@ -431,7 +436,18 @@ def report(
 
         rare_earths = [e.symbol for e in sorted(reference.elements, key=lambda e: e.z)]
         run = Run(chosen, reference.regimes, rare_earths, horizon, day_zero, date.today())
-        write_report(gather(run, plants, reference.regimes, jobs), chosen_format, output)
+        stats = None
+        if run_trials is not None:
+            from reerisk.montecarlo import SimulationRun
+            from reerisk.report.write import trial_stats
+
+            simulation = SimulationRun(
+                chosen, reference.regimes, horizon, day_zero, run.today, run_trials, run_seed,
+                (10.0, 50.0), 10.0,
+            )  # fmt: skip
+            stats = trial_stats(simulation, plants, jobs)
+        document = gather(run, plants, reference.regimes, jobs, stats)
+        write_report(document, chosen_format, output)
 
 
 @app.command()

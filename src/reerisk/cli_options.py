@@ -207,3 +207,13 @@ SimFailUnderOpt = Annotated[
         show_default=False,
     ),
 ]
+ReportTrialsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--trials",
+        help="Also run N Monte Carlo trials (as simulate does) and add P10, P50 and "
+        "p(stockout) to the heat table.",
+        metavar="N",
+        show_default=False,
+    ),
+]

@@ -12,14 +12,18 @@ import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reerisk.errors import UsageError
 from reerisk.models import Regime
 from reerisk.output import open_binary_output, open_output
-from reerisk.parallel import Run, project_all
+from reerisk.parallel import Run, map_plants, project_all
 from reerisk.report import INSTALL_HINT
 from reerisk.report.model import Report, TrialStats, build_report
 from reerisk.results import PlantInput, PlantProjection
+
+if TYPE_CHECKING:
+    from reerisk.montecarlo import SimulationRun
 
 
 def generated_at() -> datetime:
@@ -66,6 +70,20 @@ def gather(
         projections, plants, run.scenarios, regimes, run.rare_earths, run.horizon_days,
         generated_at(), stats,
     )  # fmt: skip
+
+
+def trial_stats(
+    run: SimulationRun, plants: Sequence[PlantInput], jobs: int
+) -> dict[tuple[str, str], TrialStats]:
+    """P10, P50 and p(stockout) per (plant, scenario), from `simulate`'s trials."""
+    stats = {}
+    for plant in map_plants(run.simulate, plants, jobs):
+        for result in plant.results:
+            odds = result.odds
+            stats[(plant.id, result.scenario)] = TrialStats(
+                odds.runway_at(10), odds.runway_at(50), odds.p_stockout
+            )
+    return stats
 
 
 def _same(projection: PlantProjection) -> PlantProjection:
