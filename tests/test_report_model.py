@@ -120,7 +120,10 @@ def test_trial_figures_join_the_heat_table_when_given(
     stats = {("jp-compact-car", "embargo"): TrialStats(38, 43, 0.97)}
     report = _report(sample, stats)
     page = render_html(report, [None] * len(report.plants))
-    assert "P10 38 d · P50 43 d · p(stockout) 97%" in page
+    assert (
+        '<span class="nowrap">P10 38 d</span> · <span class="nowrap">P50 43 d</span><br>'
+        '<span class="nowrap">p(stockout) 97%</span>'
+    ) in page
     text = render_markdown(report, [None] * len(report.plants))
     assert "P10 38 d, P50 43 d, p(stockout) 97%" in text
     buffer = io.BytesIO()

@@ -177,10 +177,13 @@ def _trial_lines(report: Report, plant: str, scenario: str, horizon_days: int) -
     if report.stats is None or (plant, scenario) not in report.stats:
         return ""
     stats = report.stats[(plant, scenario)]
+    p10 = words.days_text(stats.p10_days, horizon_days)
+    p50 = words.days_text(stats.p50_days, horizon_days)
+    # One figure per unbreakable piece, so a narrow cell wraps between them, not inside.
     return (
-        f'<div class="small">P10 {words.days_text(stats.p10_days, horizon_days)} · '
-        f"P50 {words.days_text(stats.p50_days, horizon_days)} · "
-        f"p(stockout) {stats.p_stockout:.0%}</div>"
+        f'<div class="small trials"><span class="nowrap">P10 {esc(p10)}</span> · '
+        f'<span class="nowrap">P50 {esc(p50)}</span><br>'
+        f'<span class="nowrap">p(stockout) {stats.p_stockout:.0%}</span></div>'
     )
 
 
