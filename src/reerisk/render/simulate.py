@@ -17,7 +17,7 @@ from reerisk.montecarlo import SimulationRun
 from reerisk.odds import MaterialOdds, Odds, PlantOdds, ScenarioOdds, day_of, percentile_label
 from reerisk.render.records import DECIMALS
 from reerisk.render.summary import runway_text
-from reerisk.render.text import csv_value, markdown_table, write_json
+from reerisk.render.text import csv_value, markdown_table, markdown_text, write_json
 
 
 def percentile_key(q: float) -> str:
@@ -127,7 +127,7 @@ def write_simulation_markdown(
             odds = result.odds
             unit = result.materials[0].unit if result.materials else ""
             rows.append(
-                [plant.id, result.scenario,
+                [plant.id, markdown_text(result.scenario),
                  runway_text(result.runway_days, day_of(plant.as_of, result.runway_days), horizon),
                  probability_text(odds.p_stockout)]
                 + [runway_text(d, day_of(plant.as_of, d), horizon) for _, d in odds.percentiles]

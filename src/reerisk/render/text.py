@@ -74,7 +74,8 @@ def csv_value(value: object) -> object:
     return value
 
 
-_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"} | {"\n": " ", "\r": " "})
+# `>` and `#` matter only at the start of a line, where user text never stands.
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<|"} | {"\n": " ", "\r": " "})
 
 
 def markdown_text(text: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reerisk.render.summary import percent
+from reerisk.render.text import markdown_text
 from reerisk.report import words
 from reerisk.report.model import PlantSection, Report
 from reerisk.results import ScenarioResult
@@ -20,8 +21,13 @@ def chart_folder(output: Path) -> Path:
     return output.with_name(f"{output.stem}-charts")
 
 
+class Markup(str):
+    """Cell text that is already Markdown: put in the table as it is."""
+
+
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Plain text shown literally: a `*` or `_` in a name is not emphasis, a `|` not a cell."""
+    return text if isinstance(text, Markup) else markdown_text(text)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
@@ -53,16 +59,18 @@ def render_markdown(report: Report, chart_links: Sequence[str | None]) -> str:
         "",
     ]
     if report.earliest:
-        out += [f"**Most urgent:** {words.stockout_sentence(report.earliest[0], report)}", ""]
-    out += [*words.summary_sentences(report), ""]
+        urgent = markdown_text(words.stockout_sentence(report.earliest[0], report))
+        out += [f"**Most urgent:** {urgent}", ""]
+    out += [*map(markdown_text, words.summary_sentences(report)), ""]
     if report.earliest:
         out += ["The earliest stockouts:", ""]
         out += [
-            f"{n}. {words.stockout_sentence(s, report)}" for n, s in enumerate(report.earliest, 1)
+            f"{n}. {markdown_text(words.stockout_sentence(s, report))}"
+            for n, s in enumerate(report.earliest, 1)
         ]
         out.append("")
     for sentence in [*words.unsaved_sentences(report), words.shortfall_sentence(report)]:
-        out += [sentence, ""]
+        out += [markdown_text(sentence), ""]
     out += _heat(report)
     out += _shortfall(report)
     for index, (section, link) in enumerate(zip(report.plants, chart_links, strict=True), 1):
@@ -87,7 +95,7 @@ def _heat(report: Report) -> list[str]:
                     f"{stats.p_stockout:.0%}"
                 )
             cells.append(text)
-        rows.append([f"**{section.id}**", *cells])
+        rows.append([Markup(f"**{markdown_text(section.id)}**"), *cells])
     return [
         "## Plants × scenarios: days until the first short day",
         "",
@@ -125,7 +133,8 @@ def _plant(report: Report, section: PlantSection, link: str | None, index: int) 
     title = f"{index}. {section.id}" + (
         f" — {section.projection.name}" if section.projection.name else ""
     )
-    out = [f"## {title} ({tier})", "", *words.binding_why(section, report), ""]
+    why = [markdown_text(line) for line in words.binding_why(section, report)]
+    out = [f"## {markdown_text(title)} ({tier})", "", *why, ""]
     if link is not None:
         out += [
             f"![Stock of {section.chart_material} per day, one line per scenario]({link})",
@@ -162,7 +171,7 @@ def _plant(report: Report, section: PlantSection, link: str | None, index: int) 
             "",
             _table(header, rows, right=(2, 3)),
             "",
-            f"kg/day per production day and stock at day 0 under {base.scenario}.",
+            f"kg/day per production day and stock at day 0 under {markdown_text(base.scenario)}.",
             "",
         ]
     return out
