@@ -189,11 +189,13 @@ def project_material(
             elif gap > rate_needed * licensed_cum:
                 rate_needed = gap / licensed_cum
         # Day j of the segment is short when stock - (j-1) * need < need * (1 - 1e-9).
-        full_days = math.floor(stock / per_day + RELATIVE_TOLERANCE)
+        # Compared before flooring: a tiny need (1e-300 a day) makes the ratio infinite.
+        covered = stock / per_day + RELATIVE_TOLERANCE
         days = stop - first
-        if full_days >= days:
+        if covered >= days:
             stock = max(0.0, stock - days * per_day)
             continue
+        full_days = math.floor(covered)
         unmet += (days - full_days) * per_day - max(0.0, stock - full_days * per_day)
         spans.append((first + full_days, stop))
         stock = 0.0

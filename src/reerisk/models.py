@@ -59,6 +59,9 @@ PlantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 # A trillion pieces or kg is beyond any plant; the bound keeps sums over a
 # horizon finite (1e308 would overflow to infinity) and catches unit slips.
 MAX_QUANTITY = 1e12
+# A thousand tonnes per piece: a direct-drive wind turbine's whole magnet set is
+# about 10 t. Unbounded, 1e300 g x 1e12 pieces overflows kg figures to infinity.
+MAX_MASS_G = 1e9
 
 
 def _rate_hint(value: Any) -> Any:
@@ -67,7 +70,9 @@ def _rate_hint(value: Any) -> Any:
         raise PydanticCustomError(
             "rate_percent", f"write approval rates as 0..1: {value!r} is not a number here"
         )
-    whole = isinstance(value, int | float) and not isinstance(value, bool) and value == int(value)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    # isfinite first: int(.inf) and int(.nan) raise, and pydantic reports them below.
+    whole = number and math.isfinite(value) and value == int(value)
     if whole and 1 < value <= 100:
         raise PydanticCustomError(
             "rate_range", f"approval rates are 0..1; did you mean {value / 100:g}? (got {value:g})"
@@ -218,7 +223,7 @@ class Material(Strict):
     """
 
     unit: Literal["pcs", "kg"] = "kg"
-    mass_g: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    mass_g: Annotated[float, Field(gt=0, le=MAX_MASS_G, allow_inf_nan=False)] | None = None
     composition: dict[str, Percent] | None = None
 
     @field_validator("composition")
