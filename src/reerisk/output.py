@@ -33,8 +33,12 @@ class OutputFormat(StrEnum):
 
 
 @contextmanager
-def open_output(output: Path | None) -> Iterator[TextIO]:
-    """stdout, or a temporary file beside `output` that replaces it only when all is written."""
+def open_output(output: Path | None, *, option: str = "--output") -> Iterator[TextIO]:
+    """stdout, or a temporary file beside `output` that replaces it only when all is written.
+
+    `option` names where the path came from in error messages ("" for none).
+    """
+    named = f"{option} {output}" if option else str(output)
     if output is None:
         yield sys.stdout
         sys.stdout.flush()
@@ -44,22 +48,30 @@ def open_output(output: Path | None) -> Iterator[TextIO]:
         mode = target.stat().st_mode & 0o777 if target.exists() else _default_file_mode()
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     except OSError as exc:
-        raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
+        raise UsageError(f"{named}: cannot write: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             yield stream
         os.chmod(temporary, mode)  # mkstemp makes it private; keep the usual permissions
         os.replace(temporary, target)
     except OSError as exc:
-        raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
+        raise UsageError(f"{named}: cannot write: {exc.strerror}") from None
     finally:
         Path(temporary).unlink(missing_ok=True)
 
 
-def write_output(text: str, output: Path | None) -> None:
+def write_output(text: str, output: Path | None, *, option: str = "--output") -> None:
     """Print to stdout, or replace `output` atomically."""
-    with open_output(output) as stream:
+    with open_output(output, option=option) as stream:
         stream.write(text)
+
+
+def starter_plant() -> str:
+    """The commented plant file that `reerisk init` writes (package data)."""
+    from importlib import resources
+
+    template = resources.files("reerisk") / "data" / "starter-plant.yaml"
+    return template.read_text(encoding="utf-8")
 
 
 def _default_file_mode() -> int:
