@@ -86,6 +86,18 @@ VALUES: tuple[bytes, ...] = (
     b"*undefined", b"|\n  text", b">-\n  folded", b"'quoted'", b'"\\u00e9"', b'"\\ud800"',
     b"25%", b"Dy", b"dy", b"Xx", b"pcs", b"kg", b"green", b"military", b"workdays", b"NO",
 )  # fmt: skip
+# What a date or a number may become while staying of its kind: the edges of what is valid.
+DATES: tuple[bytes, ...] = (
+    b"1900-01-01", b"2199-12-31", b"1899-12-31", b"2200-01-01", b"9999-12-31", b"0001-01-01",
+    b"2025-04-04", b"2025-06-02", b"2026-11-10", b"2024-02-29", b"2025-02-29",
+)  # fmt: skip
+NUMBERS: tuple[bytes, ...] = (
+    b"0", b"0.0", b"1", b"5e-324", b"1e-300", b"1e-9", b"0.999999", b"1.000001", b"100",
+    b"100.000001", b"2500", b"2501", b"3660", b"100000", b"100001", b"1e9", b"1e12",
+    b"1000000000001", b"-0", b"0.5", b"45",
+)  # fmt: skip
+_DATE_TEXT = re.compile(rb"\d{4}-\d{2}-\d{2}")
+_NUMBER_TEXT = re.compile(rb"[-+]?[0-9][0-9.eE+-]*")
 # What may be inserted anywhere: YAML's special characters and structures, odd bytes.
 TOKENS: tuple[bytes, ...] = (
     b"- ", b": ", b":", b"{", b"}", b"[", b"]", b",", b"&a ", b"*a", b"!!str ", b"!tag ",
@@ -101,7 +113,7 @@ KEYS: tuple[bytes, ...] = (
 )  # fmt: skip
 OPERATIONS = (
     "flip", "delete_line", "duplicate_line", "swap_lines", "rename_key", "swap_value",
-    "truncate", "indent", "insert_token", "delete_span",
+    "truncate", "indent", "insert_token", "delete_span", "edge_value",
 )  # fmt: skip
 
 _KEY = re.compile(rb"([A-Za-z_][A-Za-z0-9_.-]*)\s*:")
@@ -158,6 +170,20 @@ def apply_step(data: bytes, step: Step) -> bytes:
                 b"\t" + lines[at] if change == 0 else b" " * max(0, indent + change) + stripped
             )
         return b"".join(lines)
+    if operation == "edge_value":
+        matches = list(_VALUE.finditer(data))
+        if not matches:
+            return data
+        match = matches[position % len(matches)]
+        value = match.group(1).strip()
+        if _DATE_TEXT.fullmatch(value.strip(b'"')):  # quoted in JSON
+            replacement = DATES[choice % len(DATES)]
+            replacement = b'"' + replacement + b'"' if value.startswith(b'"') else replacement
+        elif _NUMBER_TEXT.fullmatch(value):
+            replacement = NUMBERS[choice % len(NUMBERS)]
+        else:
+            return data
+        return data[: match.start(1)] + replacement + data[match.start(1) + len(value) :]
     if operation in ("rename_key", "swap_value"):
         pattern = _KEY if operation == "rename_key" else _VALUE
         matches = list(pattern.finditer(data))
@@ -276,6 +302,8 @@ COMMANDS: dict[str, list[str]] = {
     "runway-json": ["runway", "--format", "json"],
     "runway-csv": ["runway", "--format", "csv", "--horizon", "120"],
     "compare": ["compare", "--baseline", "embargo"],
+    "runway-long": ["runway", "--horizon", "3660", "--format", "json"],
+    "runway-late": ["runway", "--as-of", "2199-12-31", "--format", "csv"],
 }
 
 

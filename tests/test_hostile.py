@@ -345,3 +345,46 @@ def test_infinite_approval_rate(cwd: Path, rate: str) -> None:
     result = timed("runway", "p.yaml", "--scenarios", "s.yaml")
     (line,) = assert_input_error(result, "s.yaml:3:20: scenarios[0].approval_rate: ")
     assert "Input should be" in line
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "start"),
+    [
+        ("as_of: 2025-06-02", "as_of: 9999-12-01", "p.yaml:2:8: as_of: '9999-12-01' is outside"),
+        ("filed: 2025-05-01", "filed: 9999-12-30", "p.yaml:9:36: supply[0].filed: '9999-12-30' is"),
+        ("as_of: 2025-06-02", "as_of: 0001-01-01", "p.yaml:2:8: as_of: '0001-01-01' is outside"),
+    ],
+)
+def test_dates_near_year_9999(cwd: Path, old: str, new: str, start: str) -> None:
+    # Day 0 + the horizon, or a filing + review + transit, overflowed the date type.
+    write(cwd, "p.yaml", FULL.replace(old, new))
+    (line,) = assert_input_error(timed("runway", "p.yaml"), start)
+    assert "outside 1900-01-01..2199-12-31; is the year a typo?" in line
+
+
+def test_as_of_option_near_year_9999(cwd: Path) -> None:
+    write(cwd, "p.yaml", FULL)
+    result = timed("runway", "p.yaml", "--as-of", "9999-12-31")
+    message = "--as-of '9999-12-31': outside 1900-01-01..2199-12-31"
+    assert_input_error(result, f"reerisk: error: {message}")
+
+
+def test_latest_dates_still_run(cwd: Path) -> None:
+    write(
+        cwd, "p.yaml", FULL.replace("2025-06-02", "2199-12-31").replace("2025-05-01", "2199-12-31")
+    )
+    assert_ok(timed("runway", "p.yaml", "--horizon", "3660", "--format", "json"))
+
+
+@pytest.mark.parametrize("review", ["100000", "{min: 0, mode: 99999, max: 100000}"])
+def test_centuries_of_review_are_refused(cwd: Path, review: str) -> None:
+    # 100 000 Chinese working days took 6 s of holiday calendars: past the fuzz time limit.
+    write(cwd, "p.yaml", FULL)
+    write(
+        cwd,
+        "s.yaml",
+        f"scenarios:\n  - name: a\n    approval_rate: 0.5\n    review_working_days: {review}\n",
+    )
+    result = timed("runway", "p.yaml", "--scenarios", "s.yaml")
+    lines = assert_input_error(result, "s.yaml:4:")
+    assert all("less than or equal to 2500" in line for line in lines), lines

@@ -30,6 +30,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from reerisk.chem import CHEMICAL_SYMBOLS, suggest_symbol
+from reerisk.options import DATE_RANGE_HINT, MAX_DATE, MIN_DATE
 
 COMPOSITION_TOLERANCE = 1e-6
 
@@ -43,11 +44,14 @@ def _parse_iso_date(value: Any) -> Any:
                 "date_format", f"expected a date as YYYY-MM-DD, got {value!r}"
             )
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError as exc:
             raise PydanticCustomError(
                 "date_value", f"{value!r} is not a calendar date: {exc}"
             ) from None
+        if not MIN_DATE <= day <= MAX_DATE:
+            raise PydanticCustomError("date_range", f"{value!r} is {DATE_RANGE_HINT}")
+        return day
     if isinstance(value, date) and type(value) is not date:  # a datetime
         raise PydanticCustomError("date_format", "expected a date without a time of day")
     return value
@@ -85,6 +89,11 @@ PositiveQuantity = Annotated[float, Field(gt=0, le=MAX_QUANTITY, allow_inf_nan=F
 Percent = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
 Rate = Annotated[float, BeforeValidator(_rate_hint), Field(ge=0, le=1, allow_inf_nan=False)]
 Days = Annotated[int, Field(ge=0, le=100_000)]
+# About ten years of Chinese working days: beyond that a review is a typo, and
+# each extra year costs the holiday calendar time (100 000 took 6 s).
+MAX_REVIEW_WORKING_DAYS = 2500
+ReviewWorkingDays = Annotated[int, Field(ge=0, le=MAX_REVIEW_WORKING_DAYS)]
+ReviewBound = Annotated[float, Field(ge=0, le=MAX_REVIEW_WORKING_DAYS, allow_inf_nan=False)]
 PositiveDays = Annotated[int, Field(gt=0, le=100_000)]
 Channel = Literal["standard", "green"]
 EndUse = Literal["civilian", "dual-use", "military"]
@@ -423,9 +432,9 @@ ApprovalRate = Annotated[
 class Triangular(Strict):
     """A triangular distribution of review working days (Monte Carlo only)."""
 
-    min: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
-    mode: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
-    max: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
+    min: ReviewBound
+    mode: ReviewBound
+    max: ReviewBound
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -441,7 +450,7 @@ def _review_kind(value: Any) -> str:
 
 
 ReviewDays = Annotated[
-    Annotated[Days, Tag("fixed")] | Annotated[Triangular, Tag("triangular")],
+    Annotated[ReviewWorkingDays, Tag("fixed")] | Annotated[Triangular, Tag("triangular")],
     Discriminator(_review_kind),
 ]
 

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 DEFAULT_RATES = (0.0, 0.25, 0.5, 0.75, 1.0)
 MAX_HORIZON_DAYS = 3660
 MAX_JOBS = 64
+# Dates outside these are typos (a year 2205 for 2025), and near year 9999 the
+# projection's date arithmetic would overflow.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2199, 12, 31)
+DATE_RANGE_HINT = f"outside {MIN_DATE}..{MAX_DATE}; is the year a typo?"
 
 
 def parse_rate(text: str) -> float:
@@ -39,9 +44,12 @@ def parse_date(option: str, text: str | None) -> date | None:
     if len(text) != 10 or text[4] != "-" or text[7] != "-":
         raise UsageError(f"{option} {text!r}: expected a date as YYYY-MM-DD")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise UsageError(f"{option} {text!r}: not a calendar date: {exc}") from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise UsageError(f"{option} {text!r}: {DATE_RANGE_HINT}")
+    return day
 
 
 def check_horizon(horizon: int) -> None:
