@@ -388,3 +388,14 @@ def test_centuries_of_review_are_refused(cwd: Path, review: str) -> None:
     result = timed("runway", "p.yaml", "--scenarios", "s.yaml")
     lines = assert_input_error(result, "s.yaml:4:")
     assert all("less than or equal to 2500" in line for line in lines), lines
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\u2029", "\\n", "\\t", "\\u001b[31m"])
+def test_line_breaks_inside_names_do_not_break_the_message_line(cwd: Path, odd: str) -> None:
+    # A JSON material id ending in U+2028 printed raw split its problem over two lines.
+    # Found by fuzz_hunt.py (seed 3, input 7635).
+    text = FULL_JSON.replace('"material": "Dy"', f'"material": "Dy{odd}"')
+    write(cwd, "p.json", text)
+    lines = assert_input_error(timed("runway", "p.json"), "p.json:3:26: supply[0].material: ")
+    assert all(PROBLEM.match(line) for line in lines), lines
+    assert any("material 'Dy\\" in line for line in lines), lines
