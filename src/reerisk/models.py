@@ -217,7 +217,9 @@ class ReferenceData(Strict):
         for regime in self.regimes:
             unknown = [symbol for symbol in regime.elements if symbol not in known]
             if unknown:
-                raise ValueError(f"regime {regime.id} lists unknown elements {unknown}")
+                guess = suggest_symbol(unknown[0])
+                hint = f"; did you mean '{guess}'?" if guess in known else ""
+                raise ValueError(f"regime {regime.id} lists unknown elements {unknown}{hint}")
         return self
 
 
@@ -252,7 +254,10 @@ class Material(Strict):
     @model_validator(mode="after")
     def _mass_for_pieces(self) -> Material:
         if self.unit == "pcs" and self.mass_g is None:
-            raise ValueError("mass_g (grams per piece) is required when unit is pcs")
+            raise ValueError(
+                "mass_g (grams per piece) is required when unit is pcs: it turns pieces into "
+                "kg of each element (a 1.45 kg rotor magnet set is mass_g: 1450)"
+            )
         if self.unit == "kg" and self.mass_g is not None:
             raise ValueError("mass_g applies only to unit: pcs (set unit: pcs, or drop mass_g)")
         return self
@@ -322,7 +327,7 @@ class StandingOrder(Strict):
         return self
 
 
-def _supply_kind(value: Any) -> str | None:
+def supply_kind(value: Any) -> str | None:
     if isinstance(value, BaseModel):
         return {Shipment: "shipment", Application: "application"}.get(type(value), "standing")
     if not isinstance(value, dict):
@@ -336,12 +341,13 @@ def _supply_kind(value: Any) -> str | None:
     return "shipment" if shipment else "application" if application else "standing"
 
 
+SUPPLY_KINDS = (Shipment, Application, StandingOrder)
 SupplyEntry = Annotated[
     Annotated[Shipment, Tag("shipment")]
     | Annotated[Application, Tag("application")]
     | Annotated[StandingOrder, Tag("standing")],
     Discriminator(
-        _supply_kind,
+        supply_kind,
         custom_error_type="supply_kind",
         custom_error_message=(
             "a supply entry is exactly one of: a shipment (arrives), an application "

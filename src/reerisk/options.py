@@ -76,8 +76,8 @@ def choose_scenarios(
         missing = [n for n in names if n not in by_name]
         if missing:
             raise UsageError(
-                f"--scenario {missing[0]!r} is not in the scenarios file; "
-                f"it has: {', '.join(by_name)}"
+                f"--scenario {missing[0]!r} is not in the scenarios file"
+                f"{did_you_mean(missing[0], list(by_name))}; it has: {', '.join(by_name)}"
             )
         chosen = [by_name[n] for n in dict.fromkeys(names)]
     chosen += [rate_scenario(r) for r in rates]
@@ -92,6 +92,22 @@ def choose_scenarios(
             )
         names_seen.add(scenario.name)
     return chosen
+
+
+def did_you_mean(name: str, names: Sequence[str]) -> str:
+    """` (did you mean 'embargo'?)` for the scenario name closest to `name`, or "".
+
+    Rate scenarios (`25%`) are alike whatever their number, so none is offered for them.
+    """
+    import difflib
+
+    if name.endswith("%"):
+        return ""
+    words = [n for n in names if not n.endswith("%")]
+    same_but_case = [n for n in words if n.lower() == name.lower()]
+    started = [n for n in words if n.lower().startswith(name.lower())]  # `london`
+    match = same_but_case or started[:1] or difflib.get_close_matches(name, words, n=1)
+    return f" (did you mean {match[0]!r}?)" if match else ""
 
 
 def check_jobs(jobs: int) -> None:
