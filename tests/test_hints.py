@@ -160,3 +160,18 @@ def test_unit_hint_when_kg_has_a_mass(cwd: Path) -> None:
         "p.yaml:4:10: materials.rotor: mass_g applies only to unit: pcs (set unit: pcs, or drop "
         "mass_g)",
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("{rotor: 400,", '{rotor: "400",', "p.yaml:9:20: inventory.rotor: Input should be a valid "
+         "number; write it without quotes (got '400')"),
+        ("{rotor: 180}", "{rotor: '180'}", "p.yaml:10:24: recovery_days.rotor: Input should be a "
+         "valid integer; write it without quotes (got '180')"),
+    ],
+)  # fmt: skip
+def test_quoted_numbers_are_told_to_lose_the_quotes(
+    cwd: Path, old: str, new: str, expected: str
+) -> None:
+    problems(cwd, PLANT.replace(old, new), expected)

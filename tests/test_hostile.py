@@ -133,7 +133,7 @@ YAML_CASES = {
     "date-as-number": (
         FULL.replace("as_of: 2025-06-02", "as_of: 20250602"),
         "p.yaml:2:8: as_of: ",
-        "valid date",
+        "expected a date as YYYY-MM-DD, got 20250602",
     ),
     "binary-png": (
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),

@@ -54,6 +54,8 @@ def _parse_iso_date(value: Any) -> Any:
         return day
     if isinstance(value, date) and type(value) is not date:  # a datetime
         raise PydanticCustomError("date_format", "expected a date without a time of day")
+    if isinstance(value, int | float):  # 20250602, or a bool
+        raise PydanticCustomError("date_format", f"expected a date as YYYY-MM-DD, got {value!r}")
     return value
 
 

@@ -10,6 +10,7 @@ a `Problem` at FILE:LINE:COL, with the path in the file and a readable message.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -77,6 +78,8 @@ class SourceFile:
         if error["type"] == "extra_forbidden":
             message = unknown_key_message(model, tuple(error["loc"]))
         value = error.get("input")
+        if error["type"] in _NUMBER_ERRORS and isinstance(value, str) and _is_number(value):
+            message += "; write it without quotes"
         if error["type"] not in ("missing", "extra_forbidden") and not isinstance(
             value, dict | list
         ):
@@ -85,6 +88,17 @@ class SourceFile:
             if "got " not in message and shown not in message:
                 message += f" (got {shown})"
         self.report(path, message, at_key=at_key or error["type"] == "extra_forbidden")
+
+
+_NUMBER_ERRORS = frozenset({"float_type", "int_type"})
+
+
+def _is_number(text: str) -> bool:
+    """`"40"` and `"25%"` are numbers in quotes; `"NaN"` is not one either way."""
+    try:
+        return math.isfinite(float(text.strip().rstrip("%")))
+    except ValueError:
+        return False
 
 
 def _data_path(root: Any, loc: Iterable[Any]) -> Path:
