@@ -9,7 +9,9 @@ at the end, each with the input that found it.
 
 from __future__ import annotations
 
+import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -399,3 +401,35 @@ def test_line_breaks_inside_names_do_not_break_the_message_line(cwd: Path, odd: 
     lines = assert_input_error(timed("runway", "p.json"), "p.json:3:26: supply[0].material: ")
     assert all(PROBLEM.match(line) for line in lines), lines
     assert any("material 'Dy\\" in line for line in lines), lines
+
+
+# --- devices and pipes: read up to the size limit, never forever ------------------------------
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_endless_devices_stop_at_the_size_limit(cwd: Path, device: str) -> None:
+    # read_bytes() on /dev/zero never returned: stat gives a size of 0.
+    if not Path(device).exists():
+        pytest.skip(f"no {device} here")
+    result = timed("runway", device, env={"REERISK_MAX_BYTES": "100000"})
+    (line,) = assert_input_error(result, f"{device}:1:1: ")
+    assert "file is over the limit of 100000 bytes (raise it with REERISK_MAX_BYTES)" in line
+
+
+def test_a_pipe_is_read_like_a_file(cwd: Path) -> None:
+    # As in `reerisk validate <(generate-portfolio)`.
+    read_end, write_end = os.pipe()
+    writer = threading.Thread(target=_write_and_close, args=(write_end, FULL.encode()))
+    writer.start()
+    try:
+        result = timed("validate", f"/dev/fd/{read_end}")
+    finally:
+        writer.join()
+        os.close(read_end)
+    assert_ok(result)
+    assert result.stdout == "ok: 1 plant, 0 scenarios\n"
+
+
+def _write_and_close(descriptor: int, data: bytes) -> None:
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)

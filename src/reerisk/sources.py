@@ -165,21 +165,21 @@ def read_source(filename: str, *, name: str | None = None, shipped: bool = False
         size = path.stat().st_size
         if size > limit:
             raise InputError(
-                [
-                    Problem(
-                        name,
-                        1,
-                        1,
-                        "",
-                        f"file is {size} bytes, over the limit of {limit} "
-                        "(raise it with REERISK_MAX_BYTES)",
-                    )
-                ]
+                [_over_limit(name, f"file is {size} bytes, over the limit of {limit}")]
             )
-        data = path.read_bytes()
+        # Never more than the limit, whatever stat said: a pipe (`<(generate)`) or a
+        # device has no size, and /dev/zero never ends.
+        with open(path, "rb") as stream:
+            data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise InputError([_over_limit(name, f"file is over the limit of {limit} bytes")])
     except OSError as exc:
         raise InputError([Problem(name, 0, 0, "", f"cannot read: {exc.strerror}")]) from None
     return parse_source(name, data)
+
+
+def _over_limit(name: str, message: str) -> Problem:
+    return Problem(name, 1, 1, "", f"{message} (raise it with REERISK_MAX_BYTES)")
 
 
 def parse_source(name: str, data: bytes) -> SourceFile:
