@@ -9,8 +9,11 @@ no input file is ever modified runs around every CLI call of the suite
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
+import stat
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ from cli_helpers import (
 from fuzzing import run_main
 
 import reerisk.output
+import reerisk.sources
 
 
 class FullDisk:
@@ -163,14 +167,37 @@ def test_the_guard_notices_a_modified_input(
     """`run` fails a test whose CLI call changed an input file: seen by breaking the reader."""
     path = tmp_path / "plants.yaml"
     shutil.copy(PLANTS, path)
-    real_read_bytes = Path.read_bytes
+    real_parse_source = reerisk.sources.parse_source
 
-    def read_and_touch(self: Path) -> bytes:
-        data = real_read_bytes(self)
-        if self.name == "plants.yaml" and self.parent == tmp_path:
-            self.write_bytes(data + b"# touched\n")
-        return data
+    def parse_and_touch(name: str, data: bytes) -> Any:
+        if name == str(path):
+            path.write_bytes(data + b"# touched\n")
+        return real_parse_source(name, data)
 
-    monkeypatch.setattr(Path, "read_bytes", read_and_touch)
+    monkeypatch.setattr(reerisk.sources, "parse_source", parse_and_touch)
     with pytest.raises(AssertionError, match="modified its input"):
         run("validate", path)
+
+
+# --- devices and pipes are written to, never replaced -----------------------------------------
+
+
+def test_output_into_a_named_pipe_keeps_the_pipe(tmp_path: Path) -> None:
+    # A temporary file renamed over /dev/full replaced the device node itself (as root).
+    # A named pipe shows the same harmlessly: it must still be a pipe, and carry the output.
+    fifo = tmp_path / "results.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run("runway", PLANTS, "--rate", "25%", "--format", "json", "--output", fifo)
+    reader.join(timeout=10)
+    assert_ok(result)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert json.loads(received[0])["scenarios"][0]["name"] == "25%"
+    assert [p.name for p in tmp_path.iterdir()] == ["results.fifo"]
+
+
+def test_output_to_dev_null_keeps_dev_null() -> None:
+    assert_ok(run("runway", PLANTS, "--format", "json", "--output", "/dev/null"))
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

@@ -43,6 +43,12 @@ def open_output(output: Path | None, *, option: str = "--output") -> Iterator[Te
         yield sys.stdout
         sys.stdout.flush()
         return
+    if output.exists() and not output.is_file() and not output.is_dir():
+        # A device or a pipe (/dev/null, /dev/stdout, a FIFO): written to as it is.
+        # Renaming a file over it would replace the device node itself.
+        with _opened_device(output, named) as stream:
+            yield stream
+        return
     target = Path(os.path.realpath(output))  # write through a symlink, not over it
     try:
         mode = target.stat().st_mode & 0o777 if target.exists() else _default_file_mode()
@@ -58,6 +64,15 @@ def open_output(output: Path | None, *, option: str = "--output") -> Iterator[Te
         raise UsageError(f"{named}: cannot write: {exc.strerror}") from None
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+@contextmanager
+def _opened_device(target: Path, named: str) -> Iterator[TextIO]:
+    try:
+        with open(target, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+    except OSError as exc:
+        raise UsageError(f"{named}: cannot write: {exc.strerror}") from None
 
 
 def write_output(text: str, output: Path | None, *, option: str = "--output") -> None:
