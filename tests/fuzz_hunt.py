@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fuzzing import COMMANDS, OPERATIONS, SEEDS, mutate, run_mutated
+from fuzzing import COMMANDS, OPERATIONS, TARGETS, mutate, run_mutated, seed
 
 MAX_SECONDS = 5.0
 
@@ -39,13 +39,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
         for index in range(options.count):
-            target = rng.choice(sorted(SEEDS))
+            target = rng.choice(sorted(TARGETS))
             command = rng.choice(sorted(COMMANDS))
             steps = [
                 (rng.choice(OPERATIONS), rng.randrange(1 << 20), rng.randrange(1 << 16))
                 for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 5)))
             ]
-            mutated = mutate(SEEDS[target], steps)
+            mutated = mutate(seed(target), steps)
             outcome, broken = run_mutated(directory, target, mutated, command, MAX_SECONDS)
             exits[outcome.exit_code] += 1
             if broken:

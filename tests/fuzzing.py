@@ -66,6 +66,14 @@ def _small_plant_json() -> bytes:
     return json.dumps(value, indent=1).encode()
 
 
+def _previous_run() -> bytes:
+    """A short `runway --format json` of the sample, for `compare --against`."""
+    args = ["runway", str(DATA / "plants.yaml"), "--scenarios", str(DATA / "scenarios.yaml")]
+    outcome = run_main([*args, "--horizon", "200", "--format", "json"])
+    assert outcome.exit_code == 0, outcome.stderr
+    return outcome.stdout.encode()
+
+
 SEEDS: dict[str, bytes] = {
     "plants.yaml": (DATA / "plants.yaml").read_bytes(),
     "small.yaml": SMALL_PLANT,
@@ -73,6 +81,7 @@ SEEDS: dict[str, bytes] = {
     "scenarios.yaml": (DATA / "scenarios.yaml").read_bytes(),
     "elements.yaml": (DATA / "elements.yaml").read_bytes(),
 }
+PREVIOUS = "previous.json"  # the --against file; its seed is made on first use
 PLANT_SEEDS = ("plants.yaml", "small.yaml", "small.json")
 
 # What a value may be swapped for: other types, hostile numbers, dates, YAML oddities.
@@ -312,7 +321,20 @@ def arguments(command: str, target: str, plant_file: str) -> list[str]:
     args = [*COMMANDS[command], plant_file, "--scenarios", "scenarios.yaml"]
     if target == "elements.yaml":
         args += ["--elements", "elements.yaml"]
+    if target == PREVIOUS:  # whatever the command drawn: only compare reads it
+        args = ["compare", plant_file, "--scenarios", "scenarios.yaml", "--against", PREVIOUS]
+        args += ["--fail-drop", "10"]
     return args
+
+
+def seed(target: str) -> bytes:
+    """The valid file that `target` starts from."""
+    if target not in SEEDS:
+        SEEDS[target] = _previous_run()
+    return SEEDS[target]
+
+
+TARGETS = (*SEEDS, PREVIOUS)
 
 
 def run_mutated(
@@ -321,6 +343,8 @@ def run_mutated(
     """Write the seeds (one of them mutated) in `directory`, run there, and check the contract."""
     plant_file = target if target in PLANT_SEEDS else "plants.yaml"
     files = {plant_file: SEEDS[plant_file], "scenarios.yaml": SEEDS["scenarios.yaml"]}
+    if target == PREVIOUS:
+        files[PREVIOUS] = seed(PREVIOUS)
     if target == "elements.yaml":
         files["elements.yaml"] = SEEDS["elements.yaml"]
     files[target] = mutated

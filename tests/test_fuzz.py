@@ -1,7 +1,8 @@
 """Fuzzing: mutated plant, scenario and reference files never break the CLI's contract.
 
 Each example takes a valid file (the sample portfolio, a small plant in YAML
-or JSON, the sample scenarios, the shipped elements.yaml), applies one to five
+or JSON, the sample scenarios, the shipped elements.yaml, an earlier JSON run
+for `compare --against`), applies one to five
 mutations (byte flips, deleted, repeated or swapped lines, renamed keys, values
 swapped for other types, truncation, indentation changes, inserted YAML
 tokens) and runs a command through `reerisk.cli.main`, asserting:
@@ -24,7 +25,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from fuzzing import COMMANDS, OPERATIONS, SEEDS, mutate, run_mutated
+from fuzzing import COMMANDS, OPERATIONS, TARGETS, mutate, run_mutated, seed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,14 +47,14 @@ steps = st.lists(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    target=st.sampled_from(sorted(SEEDS)),
+    target=st.sampled_from(sorted(TARGETS)),
     command=st.sampled_from(sorted(COMMANDS)),
     mutation=steps,
 )
 def test_mutated_inputs_keep_the_contract(
     tmp_path: Path, target: str, command: str, mutation: list[tuple[str, int, int]]
 ) -> None:
-    mutated = mutate(SEEDS[target], mutation)
+    mutated = mutate(seed(target), mutation)
     outcome, broken = run_mutated(tmp_path, target, mutated, command, MAX_SECONDS)
     assert not broken, (
         f"{broken}\ncommand: {command}, file: {target}, mutation: {mutation}\n"
