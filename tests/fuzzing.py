@@ -271,6 +271,7 @@ def _line_count(content: bytes) -> int:
 # The documented forms of a stderr line (README, "Exit codes"; errors.Problem.__str__).
 _AT_FILE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rest>\S.*)$")
 _PLAIN = re.compile(r"^reerisk: (error|warning): \S.*$")
+_GATE = re.compile(r"^reerisk: gate --fail-(under|drop) \d+ tripped: \S.*$")  # exit 1 only
 _MORE = re.compile(r"^… and \d+ more$")
 
 
@@ -287,6 +288,10 @@ def contract_violations(outcome: Outcome, files: dict[str, bytes], max_seconds: 
         broken.append(f"took {outcome.seconds:.1f} s (limit {max_seconds} s)")
     for line in outcome.stderr.splitlines():
         if _PLAIN.match(line) or _MORE.match(line):
+            continue
+        if _GATE.match(line):
+            if outcome.exit_code != 1:
+                broken.append(f"a gate line with exit {outcome.exit_code}: {line!r}")
             continue
         match = _AT_FILE.match(line)
         if match is None or match["file"] not in files:
