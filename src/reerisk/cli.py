@@ -391,14 +391,10 @@ def init(
     """Write a commented starter plant file to edit, then validate and run."""
     import shlex
 
-    from reerisk.output import starter_plant
+    from reerisk.output import write_starter_plant
 
     with _user_errors():
-        if path.is_dir():
-            raise UsageError(f"{path}: is a directory; give a file name, such as {path}/plant.yaml")
-        if (path.exists() or path.is_symlink()) and not force:
-            raise UsageError(f"{path} already exists; use --force to replace it")
-        write_output(starter_plant(), path, option="")
+        write_starter_plant(path, force=force)
     shown = shlex.quote(str(path))
     typer.echo(
         f"wrote {path}: a starter plant with example values; edit it, then run\n"

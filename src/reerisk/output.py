@@ -81,12 +81,19 @@ def write_output(text: str, output: Path | None, *, option: str = "--output") ->
         stream.write(text)
 
 
-def starter_plant() -> str:
-    """The commented plant file that `reerisk init` writes (package data)."""
+def write_starter_plant(path: Path, *, force: bool) -> None:
+    """`reerisk init`: write the commented starter plant (package data) to `path`, atomically.
+
+    An existing file (or a symlink, even a dangling one) is replaced only with `force`.
+    """
     from importlib import resources
 
+    if path.is_dir():
+        raise UsageError(f"{path}: is a directory; give a file name, such as {path}/plant.yaml")
+    if (path.exists() or path.is_symlink()) and not force:
+        raise UsageError(f"{path} already exists; use --force to replace it")
     template = resources.files("reerisk") / "data" / "starter-plant.yaml"
-    return template.read_text(encoding="utf-8")
+    write_output(template.read_text(encoding="utf-8"), path, option="")
 
 
 def _default_file_mode() -> int:
