@@ -310,6 +310,19 @@ def contract_violations(outcome: Outcome, files: dict[str, bytes], max_seconds: 
     return broken
 
 
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _json_violations(text: str) -> list[str]:
+    """--format json must print strict JSON: no NaN or Infinity, which many readers refuse."""
+    try:
+        json.loads(text, parse_constant=_refuse_constant)
+    except ValueError as exc:
+        return [f"--format json printed invalid JSON: {exc}"]
+    return []
+
+
 COMMANDS: dict[str, list[str]] = {
     "validate": ["validate"],
     "runway-table": ["runway"],
@@ -363,6 +376,8 @@ def run_mutated(
     finally:
         os.chdir(before)
     broken = contract_violations(outcome, files, max_seconds)
+    if "json" in args and outcome.exit_code in (0, 1):
+        broken += _json_violations(outcome.stdout)
     for name, content in files.items():
         if (directory / name).read_bytes() != content:
             broken.append(f"input file {name} was modified")
