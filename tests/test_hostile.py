@@ -217,6 +217,7 @@ JSON_CASES = {
         "valid number",
     ),
     "json-empty-object": ("{}", "p.json:1:1: ", "id: Field required"),
+    "json-tab-before-the-document": ("\t" + FULL_JSON, "p.json:1:1: ", "a tab cannot indent"),
 }
 
 
@@ -433,3 +434,9 @@ def test_a_pipe_is_read_like_a_file(cwd: Path) -> None:
 def _write_and_close(descriptor: int, data: bytes) -> None:
     with os.fdopen(descriptor, "wb") as stream:
         stream.write(data)
+
+
+def test_tabs_inside_json_are_fine(cwd: Path) -> None:
+    # Inside brackets a tab is whitespace, in JSON and in YAML's flow style alike.
+    write(cwd, "p.json", FULL_JSON.replace(" ", "\t").replace("\n\t", "\n"))
+    assert_ok(timed("runway", "p.json"))
