@@ -64,10 +64,43 @@ recovery_days: {Dy: 120}
 
 
 def run(*args: object, env: Mapping[str, str | None] | None = None, color: bool = False) -> Result:
-    """Invoke `reerisk ARGS...` in-process, with a clean environment."""
+    """Invoke `reerisk ARGS...` in-process, with a clean environment.
+
+    Fails the calling test if the run changed any file it was given to read
+    (SPEC §5: input files are never modified).
+    """
     merged = dict(CLEAN_ENV)
     merged.update(env or {})
-    return CliRunner().invoke(app, [str(a) for a in args], env=merged, color=color)
+    texts = [str(a) for a in args]
+    inputs = _input_files(texts)
+    before = {path: _digest(path) for path in inputs}
+    result = CliRunner().invoke(app, texts, env=merged, color=color)
+    changed = [str(path) for path in inputs if _digest(path) != before[path]]
+    assert not changed, f"reerisk {' '.join(texts)} modified its input {changed}"
+    return result
+
+
+def _input_files(texts: list[str]) -> list[Path]:
+    """The existing files among the arguments, except what --output or init will write."""
+    if texts[:1] == ["init"]:
+        return []
+    return [
+        Path(text)
+        for index, text in enumerate(texts)
+        if (index == 0 or texts[index - 1] != "--output") and _is_file(text)
+    ]
+
+
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except OSError:  # not a path at all: a 2 000-digit --seed is too long a name
+        return False
+
+
+def _digest(path: Path) -> str:
+    with open(path, "rb") as stream:  # not Path.read_bytes, which a test may patch
+        return hashlib.sha256(stream.read()).hexdigest()
 
 
 def write(directory: Path, name: str, content: str | bytes) -> Path:

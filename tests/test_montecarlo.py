@@ -315,9 +315,10 @@ def test_triangular_review_days_are_drawn_per_filing_within_the_triangle() -> No
 def test_review_days_past_the_horizon_never_ask_the_calendar(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # A triangle reaching 100 000 working days: asking for each drawn n took
-    # minutes. n working days take at least n calendar days, so a filing made on
-    # day 0 with n >= 60 lands past a 60-day horizon without a calendar lookup.
+    # A triangle reaching 2 500 working days, the most a file may say (100 000 once
+    # took minutes: one calendar lookup per drawn n). n working days take at least
+    # n calendar days, so a filing made on day 0 with n >= 60 lands past a 60-day
+    # horizon without a calendar lookup.
     import reerisk.trials
 
     asked: list[int] = []
@@ -328,10 +329,10 @@ def test_review_days_past_the_horizon_never_ask_the_calendar(
 
     monkeypatch.setattr(reerisk.trials, "china_decision_date", recording)
     item = dy_plant(20, [{"material": "Dy", "qty": 100, "filed": AS_OF.isoformat()}])
-    base = make_scenario(0.5, {"min": 0, "mode": 10, "max": 100_000})
+    base = make_scenario(0.5, {"min": 0, "mode": 10, "max": 2500})
     setup = plant_setup(item, [R18], RARE_EARTHS, AS_OF, 60)
     odds = simulate_scenario(setup, base, 500, random.Random(0), [10]).odds
     assert asked and max(asked) < 60
-    # P(n < 60) = 1 - (100 000 - 60)^2 / (100 000 x 99 990) ~ 0.11 %: almost every
-    # filing lands past the horizon, so almost every trial runs out on day 20.
+    # P(n < 60) = 1 - (2 500 - 60)^2 / (2 500 x 2 490) = 1 - 5 953 600 / 6 225 000 ~ 4.4 %:
+    # almost every filing lands past the horizon, so almost every trial runs out on day 20.
     assert odds.p_stockout > 0.9

@@ -521,6 +521,31 @@ def schema(
     typer.echo(json.dumps(document, indent=2))
 
 
+@app.command()
+def init(
+    path: Annotated[
+        Path,
+        typer.Argument(help="Where to write the starter plant file.", metavar="PATH"),
+    ] = Path("plant.yaml"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace PATH if it already exists.")
+    ] = False,
+) -> None:
+    """Write a commented starter plant file to edit, then validate and run."""
+    import shlex
+
+    from reerisk.output import write_starter_plant
+
+    with _user_errors():
+        write_starter_plant(path, force=force)
+    shown = shlex.quote(str(path))
+    typer.echo(
+        f"wrote {path}: a starter plant with example values; edit it, then run\n"
+        f"  reerisk validate {shown}\n"
+        f"  reerisk runway {shown}"
+    )
+
+
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug, never confused with --fail-under's 1
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from reerisk.errors import UsageError
+from reerisk.options import did_you_mean
 from reerisk.previous import Previous
 from reerisk.results import PlantInput, PlantProjection, ScenarioResult
 from reerisk.supply import element_content
@@ -306,7 +307,8 @@ def check_scenario_names(
     for option, name in named:
         if name is not None and name not in names:
             raise UsageError(
-                f"{option} {name!r} is not a scenario of this run; it has: {', '.join(names)}"
+                f"{option} {name!r} is not a scenario of this run{did_you_mean(name, names)}; "
+                f"it has: {', '.join(names)}"
             )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from reerisk.calendar import has_calendar
 from reerisk.chem import suggest_symbol
+from reerisk.models import SUPPLY_KINDS, supply_kind
 from reerisk.sources import SourceFile
 from reerisk.yamlread import Path
 
@@ -124,6 +125,7 @@ def check_plant(
         if material_id not in defined:
             message = undefined_message(material_id, defined, rare_earths or set())
             source.report((*path, *place), message, at_key=is_key)
+    _check_supply_keys(source, path, raw)
     _check_transit(source, path, raw)
     _check_calendar(source, path, raw)
     if fields_valid and not places and not own:
@@ -131,6 +133,26 @@ def check_plant(
     uses_invalid = any(material_id in invalid_shared for _, material_id, _ in places)
     new_errors = [p for p in source.problems[before:] if not p.warning]
     return not new_errors and not uses_invalid
+
+
+_SUPPLY_KEYS = sorted(
+    {info.alias or name for kind in SUPPLY_KINDS for name, info in kind.model_fields.items()}
+)
+
+
+def _check_supply_keys(source: SourceFile, path: Path, raw: dict[str, Any]) -> None:
+    """Unknown keys in a supply entry whose kind is unclear: `arives` is likelier than a
+    fourth kind, and pydantic, stopping at the kind, would not name the key."""
+    for index, entry in _entries(raw.get("supply")):
+        if supply_kind(entry) is not None:
+            continue  # the model reports its unknown keys
+        for key in entry:
+            if key not in _SUPPLY_KEYS:
+                match = difflib.get_close_matches(str(key), _SUPPLY_KEYS, n=1)
+                hint = f"; did you mean '{match[0]}'?" if match else ""
+                source.report(
+                    (*path, "supply", index, key), f"unknown key '{key}'{hint}", at_key=True
+                )
 
 
 def _check_transit(source: SourceFile, path: Path, raw: dict[str, Any]) -> None:

@@ -263,13 +263,15 @@ def project_material(
             elif gap > rate_needed * licensed_cum:
                 rate_needed = gap / licensed_cum
         # Day j of the segment is short when stock - (j-1) * need < need * (1 - 1e-9).
-        full_days = math.floor(stock / per_day + RELATIVE_TOLERANCE)
-        if full_days >= days:
+        # Compared before flooring: a tiny need (1e-300 a day) makes the ratio infinite.
+        covered_days = stock / per_day + RELATIVE_TOLERANCE
+        if covered_days >= days:
             stock -= days * per_day
             if stock < 0.0:
                 stock = 0.0
             first = stop
             continue
+        full_days = math.floor(covered_days)
         leftover = stock - full_days * per_day
         unmet += (days - full_days) * per_day - (leftover if leftover > 0.0 else 0.0)
         spans.append((first + full_days, stop))

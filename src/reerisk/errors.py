@@ -6,8 +6,18 @@ these before it loads pydantic or YAML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+# Characters that would break a problem's one line, or hide in it: control
+# characters, and the line and paragraph separators YAML reads as line breaks.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` with each control or line-breaking character written as its escape (\\u2028)."""
+    return _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 @dataclass(frozen=True)
@@ -22,11 +32,12 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
-        message = f"warning: {self.message}" if self.warning else self.message
+        message = printable(f"warning: {self.message}" if self.warning else self.message)
+        file, path = printable(self.file), printable(self.path)
         if self.line == 0:  # a usage problem: the file itself could not be read
-            return f"reerisk: error: {self.file}: {message}"
-        where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.path}: {message}" if self.path else f"{where}: {message}"
+            return f"reerisk: error: {file}: {message}"
+        where = f"{file}:{self.line}:{self.column}"
+        return f"{where}: {path}: {message}" if path else f"{where}: {message}"
 
 
 class InputError(Exception):

@@ -30,6 +30,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from reerisk.chem import CHEMICAL_SYMBOLS, suggest_symbol
+from reerisk.options import DATE_RANGE_HINT, MAX_DATE, MIN_DATE
 
 COMPOSITION_TOLERANCE = 1e-6
 
@@ -43,13 +44,18 @@ def _parse_iso_date(value: Any) -> Any:
                 "date_format", f"expected a date as YYYY-MM-DD, got {value!r}"
             )
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError as exc:
             raise PydanticCustomError(
                 "date_value", f"{value!r} is not a calendar date: {exc}"
             ) from None
+        if not MIN_DATE <= day <= MAX_DATE:
+            raise PydanticCustomError("date_range", f"{value!r} is {DATE_RANGE_HINT}")
+        return day
     if isinstance(value, date) and type(value) is not date:  # a datetime
         raise PydanticCustomError("date_format", "expected a date without a time of day")
+    if isinstance(value, int | float):  # 20250602, or a bool
+        raise PydanticCustomError("date_format", f"expected a date as YYYY-MM-DD, got {value!r}")
     return value
 
 
@@ -59,6 +65,9 @@ PlantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 # A trillion pieces or kg is beyond any plant; the bound keeps sums over a
 # horizon finite (1e308 would overflow to infinity) and catches unit slips.
 MAX_QUANTITY = 1e12
+# A thousand tonnes per piece: a direct-drive wind turbine's whole magnet set is
+# about 10 t. Unbounded, 1e300 g x 1e12 pieces overflows kg figures to infinity.
+MAX_MASS_G = 1e9
 
 
 def _rate_hint(value: Any) -> Any:
@@ -67,7 +76,9 @@ def _rate_hint(value: Any) -> Any:
         raise PydanticCustomError(
             "rate_percent", f"write approval rates as 0..1: {value!r} is not a number here"
         )
-    whole = isinstance(value, int | float) and not isinstance(value, bool) and value == int(value)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    # isfinite first: int(.inf) and int(.nan) raise, and pydantic reports them below.
+    whole = number and math.isfinite(value) and value == int(value)
     if whole and 1 < value <= 100:
         raise PydanticCustomError(
             "rate_range", f"approval rates are 0..1; did you mean {value / 100:g}? (got {value:g})"
@@ -80,6 +91,11 @@ PositiveQuantity = Annotated[float, Field(gt=0, le=MAX_QUANTITY, allow_inf_nan=F
 Percent = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
 Rate = Annotated[float, BeforeValidator(_rate_hint), Field(ge=0, le=1, allow_inf_nan=False)]
 Days = Annotated[int, Field(ge=0, le=100_000)]
+# About ten years of Chinese working days: beyond that a review is a typo, and
+# each extra year costs the holiday calendar time (100 000 took 6 s).
+MAX_REVIEW_WORKING_DAYS = 2500
+ReviewWorkingDays = Annotated[int, Field(ge=0, le=MAX_REVIEW_WORKING_DAYS)]
+ReviewBound = Annotated[float, Field(ge=0, le=MAX_REVIEW_WORKING_DAYS, allow_inf_nan=False)]
 PositiveDays = Annotated[int, Field(gt=0, le=100_000)]
 Channel = Literal["standard", "green"]
 EndUse = Literal["civilian", "dual-use", "military"]
@@ -203,7 +219,9 @@ class ReferenceData(Strict):
         for regime in self.regimes:
             unknown = [symbol for symbol in regime.elements if symbol not in known]
             if unknown:
-                raise ValueError(f"regime {regime.id} lists unknown elements {unknown}")
+                guess = suggest_symbol(unknown[0])
+                hint = f"; did you mean '{guess}'?" if guess in known else ""
+                raise ValueError(f"regime {regime.id} lists unknown elements {unknown}{hint}")
         return self
 
 
@@ -218,7 +236,7 @@ class Material(Strict):
     """
 
     unit: Literal["pcs", "kg"] = "kg"
-    mass_g: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    mass_g: Annotated[float, Field(gt=0, le=MAX_MASS_G, allow_inf_nan=False)] | None = None
     composition: dict[str, Percent] | None = None
 
     @field_validator("composition")
@@ -238,7 +256,10 @@ class Material(Strict):
     @model_validator(mode="after")
     def _mass_for_pieces(self) -> Material:
         if self.unit == "pcs" and self.mass_g is None:
-            raise ValueError("mass_g (grams per piece) is required when unit is pcs")
+            raise ValueError(
+                "mass_g (grams per piece) is required when unit is pcs: it turns pieces into "
+                "kg of each element (a 1.45 kg rotor magnet set is mass_g: 1450)"
+            )
         if self.unit == "kg" and self.mass_g is not None:
             raise ValueError("mass_g applies only to unit: pcs (set unit: pcs, or drop mass_g)")
         return self
@@ -308,7 +329,7 @@ class StandingOrder(Strict):
         return self
 
 
-def _supply_kind(value: Any) -> str | None:
+def supply_kind(value: Any) -> str | None:
     if isinstance(value, BaseModel):
         return {Shipment: "shipment", Application: "application"}.get(type(value), "standing")
     if not isinstance(value, dict):
@@ -322,12 +343,13 @@ def _supply_kind(value: Any) -> str | None:
     return "shipment" if shipment else "application" if application else "standing"
 
 
+SUPPLY_KINDS = (Shipment, Application, StandingOrder)
 SupplyEntry = Annotated[
     Annotated[Shipment, Tag("shipment")]
     | Annotated[Application, Tag("application")]
     | Annotated[StandingOrder, Tag("standing")],
     Discriminator(
-        _supply_kind,
+        supply_kind,
         custom_error_type="supply_kind",
         custom_error_message=(
             "a supply entry is exactly one of: a shipment (arrives), an application "
@@ -418,9 +440,9 @@ ApprovalRate = Annotated[
 class Triangular(Strict):
     """Review working days as a triangle: runway uses the mode, simulate draws from it."""
 
-    min: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
-    mode: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
-    max: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
+    min: ReviewBound
+    mode: ReviewBound
+    max: ReviewBound
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -436,7 +458,7 @@ def _review_kind(value: Any) -> str:
 
 
 ReviewDays = Annotated[
-    Annotated[Days, Tag("fixed")] | Annotated[Triangular, Tag("triangular")],
+    Annotated[ReviewWorkingDays, Tag("fixed")] | Annotated[Triangular, Tag("triangular")],
     Discriminator(_review_kind),
 ]
 

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 DEFAULT_RATES = (0.0, 0.25, 0.5, 0.75, 1.0)
 MAX_HORIZON_DAYS = 3660
 MAX_JOBS = 64
+# Dates outside these are typos (a year 2205 for 2025), and near year 9999 the
+# projection's date arithmetic would overflow.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2199, 12, 31)
+DATE_RANGE_HINT = f"outside {MIN_DATE}..{MAX_DATE}; is the year a typo?"
 
 
 def parse_rate(text: str) -> float:
@@ -39,9 +44,12 @@ def parse_date(option: str, text: str | None) -> date | None:
     if len(text) != 10 or text[4] != "-" or text[7] != "-":
         raise UsageError(f"{option} {text!r}: expected a date as YYYY-MM-DD")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise UsageError(f"{option} {text!r}: not a calendar date: {exc}") from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise UsageError(f"{option} {text!r}: {DATE_RANGE_HINT}")
+    return day
 
 
 def check_horizon(horizon: int) -> None:
@@ -68,8 +76,8 @@ def choose_scenarios(
         missing = [n for n in names if n not in by_name]
         if missing:
             raise UsageError(
-                f"--scenario {missing[0]!r} is not in the scenarios file; "
-                f"it has: {', '.join(by_name)}"
+                f"--scenario {missing[0]!r} is not in the scenarios file"
+                f"{did_you_mean(missing[0], list(by_name))}; it has: {', '.join(by_name)}"
             )
         chosen = [by_name[n] for n in dict.fromkeys(names)]
     chosen += [rate_scenario(r) for r in rates]
@@ -84,6 +92,22 @@ def choose_scenarios(
             )
         names_seen.add(scenario.name)
     return chosen
+
+
+def did_you_mean(name: str, names: Sequence[str]) -> str:
+    """` (did you mean 'embargo'?)` for the scenario name closest to `name`, or "".
+
+    Rate scenarios (`25%`) are alike whatever their number, so none is offered for them.
+    """
+    import difflib
+
+    if name.endswith("%"):
+        return ""
+    words = [n for n in names if not n.endswith("%")]
+    same_but_case = [n for n in words if n.lower() == name.lower()]
+    started = [n for n in words if n.lower().startswith(name.lower())]  # `london`
+    match = same_but_case or started[:1] or difflib.get_close_matches(name, words, n=1)
+    return f" (did you mean {match[0]!r}?)" if match else ""
 
 
 def check_jobs(jobs: int) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 
 from reerisk.errors import UsageError
 
@@ -35,14 +35,22 @@ class OutputFormat(StrEnum):
 
 
 @contextmanager
-def open_output(output: Path | None) -> Iterator[TextIO]:
-    """stdout, or a temporary file beside `output` that replaces it only when all is written."""
+def open_output(output: Path | None, *, option: str = "--output") -> Iterator[TextIO]:
+    """stdout, or a temporary file beside `output` that replaces it only when all is written.
+
+    `option` names where the path came from in error messages ("" for none).
+    """
+    named = f"{option} {output}" if option else str(output)
     if output is None:
         yield sys.stdout
         sys.stdout.flush()
         return
+    if _is_device(output):
+        with _opened_device(output, named, "w") as stream:
+            yield stream
+        return
     with (
-        _replacing(output) as handle,
+        _replacing(output, named) as handle,
         os.fdopen(handle, "w", encoding="utf-8", newline="") as stream,
     ):
         yield stream
@@ -51,33 +59,74 @@ def open_output(output: Path | None) -> Iterator[TextIO]:
 @contextmanager
 def open_binary_output(output: Path) -> Iterator[BinaryIO]:
     """`open_output` for bytes (a workbook): always a file, replaced atomically."""
-    with _replacing(output) as handle, os.fdopen(handle, "wb") as stream:
+    named = f"--output {output}"
+    if _is_device(output):
+        with _opened_device(output, named, "wb") as stream:
+            yield stream
+        return
+    with _replacing(output, named) as handle, os.fdopen(handle, "wb") as stream:
         yield stream
 
 
+def _is_device(output: Path) -> bool:
+    """A device or a pipe (/dev/null, /dev/stdout, a FIFO): written to as it is.
+
+    Renaming a file over it would replace the device node itself.
+    """
+    return output.exists() and not output.is_file() and not output.is_dir()
+
+
 @contextmanager
-def _replacing(output: Path) -> Iterator[int]:
+def _replacing(output: Path, named: str) -> Iterator[int]:
     """A descriptor of a temporary file beside `output`, renamed over it once closed."""
     target = Path(os.path.realpath(output))  # write through a symlink, not over it
     try:
         mode = target.stat().st_mode & 0o777 if target.exists() else _default_file_mode()
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     except OSError as exc:
-        raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
+        raise UsageError(f"{named}: cannot write: {exc.strerror}") from None
     try:
         yield handle  # the caller's `with os.fdopen(...)` closes it before the rename
         os.chmod(temporary, mode)  # mkstemp makes it private; keep the usual permissions
         os.replace(temporary, target)
     except OSError as exc:
-        raise UsageError(f"--output {output}: cannot write: {exc.strerror}") from None
+        raise UsageError(f"{named}: cannot write: {exc.strerror}") from None
     finally:
         Path(temporary).unlink(missing_ok=True)
 
 
-def write_output(text: str, output: Path | None) -> None:
+@contextmanager
+def _opened_device(target: Path, named: str, mode: str) -> Iterator[Any]:
+    try:
+        if "b" in mode:
+            with open(target, mode) as binary:
+                yield binary
+        else:
+            with open(target, mode, encoding="utf-8", newline="") as stream:
+                yield stream
+    except OSError as exc:
+        raise UsageError(f"{named}: cannot write: {exc.strerror}") from None
+
+
+def write_output(text: str, output: Path | None, *, option: str = "--output") -> None:
     """Print to stdout, or replace `output` atomically."""
-    with open_output(output) as stream:
+    with open_output(output, option=option) as stream:
         stream.write(text)
+
+
+def write_starter_plant(path: Path, *, force: bool) -> None:
+    """`reerisk init`: write the commented starter plant (package data) to `path`, atomically.
+
+    An existing file (or a symlink, even a dangling one) is replaced only with `force`.
+    """
+    from importlib import resources
+
+    if path.is_dir():
+        raise UsageError(f"{path}: is a directory; give a file name, such as {path}/plant.yaml")
+    if (path.exists() or path.is_symlink()) and not force:
+        raise UsageError(f"{path} already exists; use --force to replace it")
+    template = resources.files("reerisk") / "data" / "starter-plant.yaml"
+    write_output(template.read_text(encoding="utf-8"), path, option="")
 
 
 def _default_file_mode() -> int:

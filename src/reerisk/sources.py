@@ -10,6 +10,7 @@ a `Problem` at FILE:LINE:COL, with the path in the file and a readable message.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -77,6 +78,8 @@ class SourceFile:
         if error["type"] == "extra_forbidden":
             message = unknown_key_message(model, tuple(error["loc"]))
         value = error.get("input")
+        if error["type"] in _NUMBER_ERRORS and isinstance(value, str) and _is_number(value):
+            message += "; write it without quotes"
         if error["type"] not in ("missing", "extra_forbidden") and not isinstance(
             value, dict | list
         ):
@@ -85,6 +88,17 @@ class SourceFile:
             if "got " not in message and shown not in message:
                 message += f" (got {shown})"
         self.report(path, message, at_key=at_key or error["type"] == "extra_forbidden")
+
+
+_NUMBER_ERRORS = frozenset({"float_type", "int_type"})
+
+
+def _is_number(text: str) -> bool:
+    """`"40"` and `"25%"` are numbers in quotes; `"NaN"` is not one either way."""
+    try:
+        return math.isfinite(float(text.strip().rstrip("%")))
+    except ValueError:
+        return False
 
 
 def _data_path(root: Any, loc: Iterable[Any]) -> Path:
@@ -151,21 +165,21 @@ def read_source(filename: str, *, name: str | None = None, shipped: bool = False
         size = path.stat().st_size
         if size > limit:
             raise InputError(
-                [
-                    Problem(
-                        name,
-                        1,
-                        1,
-                        "",
-                        f"file is {size} bytes, over the limit of {limit} "
-                        "(raise it with REERISK_MAX_BYTES)",
-                    )
-                ]
+                [_over_limit(name, f"file is {size} bytes, over the limit of {limit}")]
             )
-        data = path.read_bytes()
+        # Never more than the limit, whatever stat said: a pipe (`<(generate)`) or a
+        # device has no size, and /dev/zero never ends.
+        with open(path, "rb") as stream:
+            data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise InputError([_over_limit(name, f"file is over the limit of {limit} bytes")])
     except OSError as exc:
         raise InputError([Problem(name, 0, 0, "", f"cannot read: {exc.strerror}")]) from None
     return parse_source(name, data)
+
+
+def _over_limit(name: str, message: str) -> Problem:
+    return Problem(name, 1, 1, "", f"{message} (raise it with REERISK_MAX_BYTES)")
 
 
 def parse_source(name: str, data: bytes) -> SourceFile:

@@ -105,10 +105,12 @@ def resolve_plain(text: str) -> Any:
         if len(text) > MAX_NUMBER_CHARS:
             raise ValueError(f"number has {len(text)} digits; that is not a quantity")
         return int(text)
-    if _OCT.match(text):
-        return int(text[2:], 8)
-    if _HEX.match(text):
-        return int(text[2:], 16)
+    if _OCT.match(text) or _HEX.match(text):
+        # 0x and 0o numbers obey the same length limit: a 5000-digit one would
+        # otherwise become an int too long to print in a message.
+        if len(text) > MAX_NUMBER_CHARS:
+            raise ValueError(f"number has {len(text)} characters; that is not a quantity")
+        return int(text[2:], 16 if text[1] == "x" else 8)
     if _FLOAT.match(text):
         if len(text) > MAX_NUMBER_CHARS:
             raise ValueError(f"number has {len(text)} characters; that is not a quantity")
@@ -197,7 +199,7 @@ class _Builder:
         tag = event.tag
         if tag is not None and tag not in (f"{_CORE_TAG}map", f"{_CORE_TAG}seq", "!"):
             raise YamlError(
-                f"tag {tag} is not allowed: reerisk files hold plain data only", position
+                f"tag {tag} is not allowed: reerisk files hold plain data only", position, path
             )
         if event.anchor is not None:
             self.open_anchors.add(event.anchor)

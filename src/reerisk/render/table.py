@@ -118,6 +118,20 @@ def _scenarios_as_rows(projection: PlantProjection, horizon_days: int) -> Table:
     return table
 
 
+MAX_COVER_SHOWN = 1e9
+
+
+def _cover(stock_kg: float, per_day: float) -> str:
+    """Opening stock in whole production days of use, or "—" when nothing is used."""
+    if per_day <= 0:
+        return "—"
+    days = stock_kg / per_day
+    if not days < MAX_COVER_SHOWN:  # a use of 1e-300 kg a day: also infinite
+        return f"> {MAX_COVER_SHOWN:.0e} d"
+    # Whole production days; the 1e-9 keeps 8004 / 200.1 (= 40) from flooring to 39.
+    return f"{int(days + 1e-9):,} d"
+
+
 def element_table(projection: PlantProjection, horizon_days: int) -> Table | None:
     """Per rare earth: demand, stock, cover, and the runway range across scenarios."""
     results = projection.results
@@ -128,8 +142,7 @@ def element_table(projection: PlantProjection, horizon_days: int) -> Table | Non
         table.add_column(name, justify="left" if name == "element" else "right")
     for index, element in enumerate(results[0].elements):
         per_day = element.demand_kg_per_day
-        # Whole production days; the 1e-9 keeps 8004 / 200.1 (= 40) from flooring to 39.
-        cover = f"{int(element.stock_kg / per_day + 1e-9):,} d" if per_day > 0 else "—"
+        cover = _cover(element.stock_kg, per_day)
         runways = [r.elements[index].runway_days for r in results]
         table.add_row(
             element.symbol,
