@@ -331,6 +331,9 @@ COMMANDS: dict[str, list[str]] = {
     "compare": ["compare", "--baseline", "embargo"],
     "runway-long": ["runway", "--horizon", "3660", "--format", "json"],
     "runway-late": ["runway", "--as-of", "2199-12-31", "--format", "csv"],
+    "simulate-json": ["simulate", "--trials", "40", "--format", "json"],
+    "simulate-table": ["simulate", "--trials", "40", "--fail-under", "30"],
+    "report-markdown": ["report", "--format", "markdown"],  # stdout: no charts, no matplotlib
 }
 
 

@@ -438,6 +438,23 @@ def test_fail_under_breached_exits_1_after_printing(cwd: Path) -> None:
     assert_no_traceback(result)
     document = json.loads(result.stdout)
     assert document["plants"][0]["results"][0]["runway_days"] == 100
+    # The same gate line as compare's, naming the plant and its shortest runway.
+    assert result.stderr == "reerisk: gate --fail-under 101 tripped: p1 (100 d)\n"
+
+
+def test_fail_under_names_at_most_twenty_plants(cwd: Path) -> None:
+    plants = "plants:\n" + "".join(
+        f"  - {{id: p{n}, as_of: 2025-06-02, materials: {{Dy: {{}}}}, inventory: {{Dy: {n}}}, "
+        "demand: {Dy: 1}}\n"
+        for n in range(1, 23)
+    )  # plant pN has N kg and uses 1 kg a day: runway N days
+    write(cwd, "p.yaml", plants)
+    result = run("runway", "p.yaml", "--rate", "0", "--format", "csv", "--fail-under", "50")
+    assert result.exit_code == 1, result.output
+    named = ", ".join(f"p{n} ({n} d)" for n in range(1, 21))
+    assert result.stderr == (
+        f"reerisk: gate --fail-under 50 tripped: {named}, … and 2 more plants\n"
+    )
 
 
 def test_fail_under_not_breached_exits_0(cwd: Path) -> None:

@@ -146,9 +146,7 @@ def test_fail_under_trips_on_p10_after_printing(files: list[Path]) -> None:
     assert result.exit_code == 1, result.output
     assert_no_traceback(result)
     assert json.loads(result.stdout)["plants"]  # written in full first
-    assert result.stderr == (
-        "reerisk: --fail-under 21: the P10 runway is under 21 days for p1 in likely (20 d)\n"
-    )
+    assert result.stderr == "reerisk: gate --fail-under 21 tripped: P10 runway: p1 (likely: 20 d)\n"
     assert simulate(files, "--format", "csv", "--fail-under", 20).exit_code == 0
 
 
@@ -157,7 +155,7 @@ def test_fail_under_uses_the_chosen_percentile(files: list[Path]) -> None:
     assert simulate(files, "--format", "csv", "--fail-under", 60, "--percentile", 95).exit_code == 0
     tripped = simulate(files, "--format", "csv", "--fail-under", 21, "--percentile", 50)
     assert tripped.exit_code == 1
-    assert "the P50 runway is under 21 days" in tripped.stderr
+    assert tripped.stderr.startswith("reerisk: gate --fail-under 21 tripped: P50 runway: p1 (")
 
 
 def test_output_writes_the_file_and_nothing_to_stdout(files: list[Path], tmp_path: Path) -> None:

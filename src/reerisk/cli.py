@@ -203,8 +203,11 @@ def runway(
         run = Run(chosen, reference.regimes, rare_earths, horizon, day_zero, date.today())
         with open_output(output) as stream:
             worst = write_results(run, plants, jobs, output_format, stream)
-    if fail_under is not None and any(days < fail_under for days in worst):
-        raise typer.Exit(1)
+    if fail_under is not None:
+        short = [f"{plant} ({days} d)" for plant, days in worst if days < fail_under]
+        if short:
+            _gate_line(f"--fail-under {fail_under}", "", short)
+            raise typer.Exit(1)
 
 
 def _warn_about_days(
@@ -345,19 +348,22 @@ MAX_BREACHES_NAMED = 20
 
 
 def _report_breaches(results: Sequence[PlantOdds], gate: float, fail_under: int) -> bool:
-    """One stderr line naming each plant and scenario whose gate runway is under DAYS."""
+    """The gate line, naming each plant and scenario whose gate runway is under DAYS."""
     from reerisk.odds import breaches, percentile_label
 
     found = breaches(results, gate, fail_under)
     if found:
-        more = len(found) - MAX_BREACHES_NAMED
-        typer.echo(
-            f"reerisk: --fail-under {fail_under}: the P{percentile_label(gate)} runway is under "
-            f"{fail_under} days for {', '.join(found[:MAX_BREACHES_NAMED])}"
-            + (f", and {more} more" if more > 0 else ""),
-            err=True,
-        )
+        named = [f"{plant} ({'; '.join(cells)})" for plant, cells in found.items()]
+        _gate_line(f"--fail-under {fail_under}", f"P{percentile_label(gate)} runway: ", named)
     return bool(found)
+
+
+def _gate_line(gate: str, what: str, named: Sequence[str]) -> None:
+    """`reerisk: gate --fail-under 60 tripped: a (…), b (…), … and N more plants` on stderr."""
+    text = ", ".join(named[:MAX_BREACHES_NAMED])
+    if len(named) > MAX_BREACHES_NAMED:
+        text += f", … and {len(named) - MAX_BREACHES_NAMED} more plants"
+    typer.echo(f"reerisk: gate {gate} tripped: {what}{text}", err=True)
 
 
 def _load_with_previous(

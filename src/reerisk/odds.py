@@ -118,11 +118,12 @@ def percentile_label(q: float) -> str:
     return f"{q:.10g}"
 
 
-def breaches(plants: Sequence[PlantOdds], q: float, under_days: int) -> list[str]:
-    """`plant in scenario (N d)` for each runway at percentile q under `under_days`."""
-    return [
-        f"{plant.id} in {result.scenario} ({days} d)"
-        for plant in plants
-        for result in plant.results
-        if (days := result.odds.runway_at(q)) is not None and days < under_days
-    ]
+def breaches(plants: Sequence[PlantOdds], q: float, under_days: int) -> dict[str, list[str]]:
+    """Per plant, `scenario: N d` for each runway at percentile q under `under_days`."""
+    found: dict[str, list[str]] = {}
+    for plant in plants:
+        for result in plant.results:
+            days = result.odds.runway_at(q)
+            if days is not None and days < under_days:
+                found.setdefault(plant.id, []).append(f"{result.scenario}: {days} d")
+    return found

@@ -141,17 +141,17 @@ def write_results(
     jobs: int,
     output_format: OutputFormat,
     stream: TextIO,
-) -> list[int]:
-    """Project and render plant by plant; return each plant's shortest runway that exists."""
+) -> list[tuple[str, int]]:
+    """Project and render plant by plant; return (plant id, shortest runway) where one exists."""
     from reerisk.parallel import project_all
     from reerisk.render import text
 
-    worst: list[int] = []
+    worst: list[tuple[str, int]] = []
 
     def keep(pieces: Iterator[tuple[T, int | None]]) -> Iterator[T]:
-        for piece, runway in pieces:
+        for item, (piece, runway) in zip(plants, pieces, strict=True):  # in input order
             if runway is not None:
-                worst.append(runway)
+                worst.append((item.plant.id, runway))
             yield piece
 
     if output_format is OutputFormat.json:
