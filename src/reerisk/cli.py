@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from reerisk.compare import Comparison
     from reerisk.models import ReferenceData, Scenario
     from reerisk.odds import PlantOdds
+    from reerisk.parallel import Run
     from reerisk.previous import Previous
     from reerisk.results import PlantInput
 
@@ -171,6 +172,32 @@ def load_inputs(
     return reference, plants, scenarios
 
 
+def _check_run_options(
+    horizon: int,
+    jobs: int,
+    output: Path | None,
+    inputs: Sequence[Path | None],
+    as_of: str | None,
+    fail_under: int | None = None,
+) -> date | None:
+    """The checks every projecting command makes before reading a file; returns --as-of."""
+    check_horizon(horizon)
+    check_jobs(jobs)
+    check_output_is_not_an_input(output, inputs)
+    check_fail_under(fail_under, horizon)
+    return parse_date("--as-of", as_of)
+
+
+def _projection_run(
+    reference: ReferenceData, chosen: list[Scenario], horizon: int, day_zero: date | None
+) -> Run:
+    """What every plant's projection shares: scenarios, regimes, report order of elements."""
+    from reerisk.parallel import Run
+
+    rare_earths = [e.symbol for e in sorted(reference.elements, key=lambda e: e.z)]
+    return Run(chosen, reference.regimes, rare_earths, horizon, day_zero, date.today())
+
+
 @app.command()
 def runway(
     files: Files,
@@ -187,20 +214,13 @@ def runway(
 ) -> None:
     """Days to stockout per plant and material, under each approval-rate scenario."""
     with _user_errors():
-        check_horizon(horizon)
-        check_jobs(jobs)
-        check_output_is_not_an_input(output, [*files, scenarios, elements])
-        check_fail_under(fail_under, horizon)
-        day_zero = parse_date("--as-of", as_of)
+        inputs = [*files, scenarios, elements]
+        day_zero = _check_run_options(horizon, jobs, output, inputs, as_of, fail_under)
         reference, plants, chosen = load_inputs(
             files, scenarios, scenario or [], rate or [], elements
         )
         _warn_about_days(plants, day_zero, horizon)
-
-        from reerisk.parallel import Run
-
-        rare_earths = [e.symbol for e in sorted(reference.elements, key=lambda e: e.z)]
-        run = Run(chosen, reference.regimes, rare_earths, horizon, day_zero, date.today())
+        run = _projection_run(reference, chosen, horizon, day_zero)
         with open_output(output) as stream:
             worst = write_results(run, plants, jobs, output_format, stream)
     if fail_under is not None:
@@ -250,12 +270,9 @@ def compare(
     with _user_errors():
         from reerisk.compare import check_gate_options
 
-        check_horizon(horizon)
-        check_jobs(jobs)
-        check_output_is_not_an_input(output, [*files, scenarios, elements, against])
-        check_fail_under(fail_under, horizon)
+        inputs = [*files, scenarios, elements, against]
+        day_zero = _check_run_options(horizon, jobs, output, inputs, as_of, fail_under)
         check_gate_options(fail_under, fail_drop, fail_scenario or [], against)
-        day_zero = parse_date("--as-of", as_of)
         reference, plants, chosen, previous = _load_with_previous(
             files, scenarios, scenario or [], rate or [], elements, against
         )
@@ -268,13 +285,11 @@ def compare(
             )
 
         from reerisk.compare import build_comparison, check_scenario_names
-        from reerisk.parallel import Run
         from reerisk.render.compare import project_rows, write_comparison
 
         names = [s.name for s in chosen]
         check_scenario_names(names, sort, baseline, fail_scenario or [])
-        rare_earths = [e.symbol for e in sorted(reference.elements, key=lambda e: e.z)]
-        run = Run(chosen, reference.regimes, rare_earths, horizon, day_zero, date.today())
+        run = _projection_run(reference, chosen, horizon, day_zero)
         plant_json, rows = project_rows(run, plants, jobs, output_format is OutputFormat.json)
         comparison = build_comparison(
             rows, names, horizon, sort=sort, baseline=baseline, previous=previous,
@@ -315,16 +330,13 @@ def simulate(
 ) -> None:
     """Monte Carlo: each licence granted or refused whole; P(stockout) and P10/P50/P90 runways."""
     with _user_errors():
-        check_horizon(horizon)
-        check_jobs(jobs)
-        check_output_is_not_an_input(output, [*files, scenarios, elements])
-        check_fail_under(fail_under, horizon)
+        inputs = [*files, scenarios, elements]
+        day_zero = _check_run_options(horizon, jobs, output, inputs, as_of, fail_under)
         run_trials, run_seed, gate = (
             parse_trials(trials),
             parse_seed(seed),
             parse_percentile(percentile),
         )
-        day_zero = parse_date("--as-of", as_of)
         reference, plants, chosen = load_inputs(
             files, scenarios, scenario or [], rate or [], elements
         )
@@ -422,10 +434,7 @@ def report(
         from reerisk.report import choose_format
 
         chosen_format = choose_format(output, report_format)
-        check_horizon(horizon)
-        check_jobs(jobs)
-        check_output_is_not_an_input(output, [*files, scenarios, elements])
-        day_zero = parse_date("--as-of", as_of)
+        day_zero = _check_run_options(horizon, jobs, output, [*files, scenarios, elements], as_of)
         run_trials = None if trials is None else parse_trials(trials)
         run_seed = parse_seed(seed)
 
@@ -437,11 +446,9 @@ def report(
         )
         _warn_about_days(plants, day_zero, horizon)
 
-        from reerisk.parallel import Run
         from reerisk.report.write import gather, write_report
 
-        rare_earths = [e.symbol for e in sorted(reference.elements, key=lambda e: e.z)]
-        run = Run(chosen, reference.regimes, rare_earths, horizon, day_zero, date.today())
+        run = _projection_run(reference, chosen, horizon, day_zero)
         stats = None
         if run_trials is not None:
             from reerisk.montecarlo import SimulationRun

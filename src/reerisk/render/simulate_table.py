@@ -22,15 +22,7 @@ from rich.text import Text
 from reerisk.montecarlo import SimulationRun
 from reerisk.odds import PlantOdds, day_of, percentile_label
 from reerisk.render.simulate import legend, probability_text
-from reerisk.render.table import runway_cell
-
-
-def _title(plant: PlantOdds, run: SimulationRun) -> Text:
-    title = Text(plant.id, style="bold")
-    if plant.name:
-        title.append(f" — {plant.name}", style="bold")
-    title.append(f"   as of {plant.as_of} · horizon {run.horizon_days} d", style="dim")
-    return title
+from reerisk.render.table import plant_title, runway_cell
 
 
 def plant_odds_table(plant: PlantOdds, run: SimulationRun, console: Console) -> Table:
@@ -103,7 +95,12 @@ def print_simulation(console: Console, plants: Iterable[PlantOdds], run: Simulat
     """Every plant's table, then a legend."""
     mixed = False
     for plant in plants:
-        console.print(Group(_title(plant, run), plant_odds_table(plant, run, console)))
+        console.print(
+            Group(
+                plant_title(plant.id, plant.name, plant.as_of, run.horizon_days),
+                plant_odds_table(plant, run, console),
+            )
+        )
         console.print()
         mixed = mixed or any(r.odds.mean_unmet is None for r in plant.results)
     note = " unmet —: the plant's materials are in different units." if mixed else ""

@@ -63,12 +63,12 @@ def _plant_cell(result: ScenarioResult, horizon_days: int) -> Text:
     return runway_cell(result.runway_days, result.stockout_date, horizon_days, note=note, bold=True)
 
 
-def plant_title(projection: PlantProjection, horizon_days: int) -> Text:
+def plant_title(plant_id: str, name: str, as_of: date, horizon_days: int) -> Text:
     """`id — name` and, dimmed, day 0 and the horizon."""
-    title = Text(projection.id, style="bold")
-    if projection.name:
-        title.append(f" — {projection.name}", style="bold")
-    title.append(f"   as of {projection.as_of} · horizon {horizon_days} d", style="dim")
+    title = Text(plant_id, style="bold")
+    if name:
+        title.append(f" — {name}", style="bold")
+    title.append(f"   as of {as_of} · horizon {horizon_days} d", style="dim")
     return title
 
 
@@ -171,7 +171,9 @@ def print_tables(
 ) -> None:
     """Print every plant's tables, then a legend."""
     for projection in projections:
-        parts: list[Text | Table] = [plant_title(projection, horizon_days)]
+        parts: list[Text | Table] = [
+            plant_title(projection.id, projection.name, projection.as_of, horizon_days)
+        ]
         parts.append(plant_table(projection, horizon_days, console))
         elements = element_table(projection, horizon_days)
         if elements is not None:
