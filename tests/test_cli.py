@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import time
 from datetime import date
@@ -1548,3 +1549,16 @@ def test_markdown_shows_user_text_literally(tmp_path: Path) -> None:
             assert r"Line \*A\* \| old\_site" in result.stdout, command
         assert r"| \*hot\* |" in result.stdout, command
         assert "*hot*" not in result.stdout.replace(r"\*hot\*", ""), command
+
+
+@pytest.mark.parametrize("columns", ["70", "80", "100", "120"])
+def test_narrow_tables_never_split_a_date(columns: str) -> None:
+    # A date folded to `2025-08-1` / `8` reads as 1 August; the table keeps dates whole.
+    for extra in (["--scenarios", SCENARIOS], []):
+        result = run("runway", PLANTS, *extra, env={"COLUMNS": columns})
+        assert_ok(result)
+        pieces = re.findall(r"\b\d{4}-[\d-]*", result.stdout)
+        assert pieces and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", p) for p in pieces), pieces
+        assert all(len(line) <= int(columns) for line in result.stdout.splitlines())
+        if columns != "70":  # 80 is wide enough for the default grid's material ids
+            assert "brake-ndfeb-block" in result.stdout or extra, columns

@@ -9,6 +9,7 @@ scenarios become rows. Columns fold rather than cut, so nothing is lost.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -51,16 +52,18 @@ def _label(material: MaterialResult) -> str:
     return f"{material.id}\n{material.unit}" + ("" if material.controlled else ", uncontrolled")
 
 
-def _material_cell(material: MaterialResult, horizon_days: int) -> Text:
-    return runway_cell(
-        material.runway_days, material.stockout_date, horizon_days, exposed=material.exposed
-    )
+def _material_cell(material: MaterialResult, horizon_days: int, *, dated: bool = True) -> Text:
+    stockout = material.stockout_date if dated else None
+    return runway_cell(material.runway_days, stockout, horizon_days, exposed=material.exposed)
 
 
-def _plant_cell(result: ScenarioResult, horizon_days: int) -> Text:
+def _plant_cell(
+    result: ScenarioResult, horizon_days: int, *, name_binding: bool = True, dated: bool = True
+) -> Text:
     """The plant's runway, naming the binding material when there is a choice."""
-    note = result.binding_material if len(result.materials) > 1 else None
-    return runway_cell(result.runway_days, result.stockout_date, horizon_days, note=note, bold=True)
+    note = result.binding_material if name_binding and len(result.materials) > 1 else None
+    stockout = result.stockout_date if dated else None
+    return runway_cell(result.runway_days, stockout, horizon_days, note=note, bold=True)
 
 
 def plant_title(plant_id: str, name: str, as_of: date, horizon_days: int) -> Text:
@@ -77,7 +80,47 @@ def plant_table(projection: PlantProjection, horizon_days: int, console: Console
     wide = _materials_as_rows(projection, horizon_days)
     if wide.__rich_measure__(console, console.options).maximum <= console.width:
         return wide
-    return _scenarios_as_rows(projection, horizon_days)
+    turned = _scenarios_as_rows(projection, horizon_days, dated=True)
+    if keep_words_whole(turned, console):
+        return turned
+    # Too narrow for whole dates: leave them out (the days remain) rather than fold them.
+    dateless = _scenarios_as_rows(projection, horizon_days, dated=False)
+    keep_words_whole(dateless, console)
+    return dateless
+
+
+LONGEST_WORD_KEPT = 24
+DATE_WIDTH = len("2025-06-02")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def keep_words_whole(table: Table, console: Console) -> bool:
+    """Widen each column to its longest word (up to 24 characters), as the console allows.
+
+    A narrow console then wraps cells between words, not inside one: a date
+    folded to `2025-08-1` / `8` reads as the wrong day. When the longest words
+    do not all fit, the longest give way first; a column with dates keeps 10
+    characters, so dates stay whole while long names fold. Returns False, with
+    Rich left to fold as it must, when even that does not fit.
+    """
+    longest, floors = [], []
+    for column in table.columns:
+        texts = [column.header, *column.cells]
+        words = [w for t in texts if isinstance(t, str | Text) for w in str(t).split()]
+        longest.append(max(map(len, words), default=0))
+        floors.append(DATE_WIDTH if any(_DATE.fullmatch(w) for w in words) else 0)
+    for limit in range(LONGEST_WORD_KEPT, 3, -1):
+        for column, width, floor in zip(table.columns, longest, floors, strict=True):
+            column.min_width = min(width, max(limit, floor))
+        # The widths Rich will use: a column narrower than asked folds a word, and a
+        # table wider than the console loses its right edge.
+        widths = table._calculate_column_widths(console, console.options)
+        whole = all(w >= (c.min_width or 0) for w, c in zip(widths, table.columns, strict=True))
+        if whole and sum(widths) + table._extra_width <= console.width:
+            return True
+    for column in table.columns:  # too narrow for even that: Rich folds as it must
+        column.min_width = None
+    return False
 
 
 def _materials_as_rows(projection: PlantProjection, horizon_days: int) -> Table:
@@ -99,7 +142,7 @@ def _materials_as_rows(projection: PlantProjection, horizon_days: int) -> Table:
     return table
 
 
-def _scenarios_as_rows(projection: PlantProjection, horizon_days: int) -> Table:
+def _scenarios_as_rows(projection: PlantProjection, horizon_days: int, *, dated: bool) -> Table:
     results = projection.results
     table = _new_table()
     table.add_column("scenario", overflow="fold")
@@ -111,8 +154,9 @@ def _scenarios_as_rows(projection: PlantProjection, horizon_days: int) -> Table:
         rate = "none" if result.breakeven_rate is None else percent(result.breakeven_rate)
         table.add_row(
             result.scenario,
-            *[_material_cell(m, horizon_days) for m in result.materials],
-            _plant_cell(result, horizon_days),
+            *[_material_cell(m, horizon_days, dated=dated) for m in result.materials],
+            # The material columns stand beside it: the shortest of them is the binding one.
+            _plant_cell(result, horizon_days, name_binding=False, dated=dated),
             rate,
         )
     return table
