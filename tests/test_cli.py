@@ -1562,3 +1562,12 @@ def test_narrow_tables_never_split_a_date(columns: str) -> None:
         assert all(len(line) <= int(columns) for line in result.stdout.splitlines())
         if columns != "70":  # 80 is wide enough for the default grid's material ids
             assert "brake-ndfeb-block" in result.stdout or extra, columns
+
+
+def test_rate_scenarios_are_named_as_precisely_as_the_rate(cwd: Path) -> None:
+    # 0.5834 and 0.5833 both round to 58.3 %: their names must still differ.
+    write(cwd, "p.yaml", PLANT)
+    result = run("runway", "p.yaml", "--rate", "0.5834", "--rate", "58.33%", "--format", "json")
+    assert_ok(result)
+    names = [s["name"] for s in json.loads(result.stdout)["scenarios"]]
+    assert names == ["58.34%", "58.33%"]

@@ -169,6 +169,10 @@ def test_unit_hint_when_kg_has_a_mass(cwd: Path) -> None:
          "number; write it without quotes (got '400')"),
         ("{rotor: 180}", "{rotor: '180'}", "p.yaml:10:24: recovery_days.rotor: Input should be a "
          "valid integer; write it without quotes (got '180')"),
+        # A percent sign is no quote: mass-% is a plain number.
+        ("Dy: 3.5,", "Dy: 3.5%,", "p.yaml:4:62: materials.rotor.composition.Dy: Input should be "
+         "a valid number; write the number alone, without '%' (see the field's unit) (got "
+         "'3.5%')"),
     ],
 )  # fmt: skip
 def test_quoted_numbers_are_told_to_lose_the_quotes(

@@ -58,11 +58,10 @@ def check_horizon(horizon: int) -> None:
 
 
 def rate_scenario(rate: float) -> Scenario:
-    """A constant-rate scenario named like `25%`."""
+    """A constant-rate scenario named like `25%`, or `58.34%`: as precise as the rate given."""
     from reerisk.models import Scenario
-    from reerisk.render.summary import percent
 
-    return Scenario(name=percent(rate), approval_rate=rate)
+    return Scenario(name=f"{rate * 100:.6g}%", approval_rate=rate)
 
 
 def choose_scenarios(

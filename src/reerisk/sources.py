@@ -79,7 +79,10 @@ class SourceFile:
             message = unknown_key_message(model, tuple(error["loc"]))
         value = error.get("input")
         if error["type"] in _NUMBER_ERRORS and isinstance(value, str) and _is_number(value):
-            message += "; write it without quotes"
+            if value.strip().endswith("%"):
+                message += "; write the number alone, without '%' (see the field's unit)"
+            else:
+                message += "; write it without quotes"
         if error["type"] not in ("missing", "extra_forbidden") and not isinstance(
             value, dict | list
         ):
