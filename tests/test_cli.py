@@ -501,15 +501,42 @@ def test_fail_under_with_output_still_writes(tmp_path: Path) -> None:
 
 def test_as_of_overrides_the_plant(cwd: Path) -> None:
     write(cwd, "p.yaml", PLANT)
-    document = runway_json("p.yaml", "--rate", "1", "--as-of", "2025-07-01")
-    plant = document["plants"][0]
+    result = run("runway", "p.yaml", "--rate", "1", "--as-of", "2025-07-01", "--format", "json")
+    # The inventory is dated 2025-06-02: say that it now stands on day 0 instead.
+    assert_ok(result, "--as-of 2025-07-01 replaces the as_of of plant 'p1' (2025-06-02): its "
+              "inventory is taken to stand on 2025-07-01, and supply dated between the two is "
+              "dropped")  # fmt: skip
+    plant = json.loads(result.stdout)["plants"][0]
     assert plant["as_of"] == "2025-07-01"
     assert plant["results"][0]["stockout_date"] == "2025-10-09"  # still 100 days
 
 
 def test_as_of_overrides_every_sample_plant() -> None:
-    document = runway_json(PLANTS, "--as-of", "2025-09-01", "--rate", "1")
-    assert {p["as_of"] for p in document["plants"]} == {"2025-09-01"}
+    result = run("runway", PLANTS, "--as-of", "2025-05-01", "--rate", "1", "--format", "json")
+    assert_ok(result, "replaces the as_of of plant 'de-ev-traction' (2025-06-02) and 5 more")
+    assert "supply dated between the two is counted again" in result.stderr  # an earlier day 0
+    assert {p["as_of"] for p in json.loads(result.stdout)["plants"]} == {"2025-05-01"}
+
+
+def test_as_of_equal_to_the_plants_says_nothing() -> None:
+    assert runway_json(PLANTS, "--as-of", "2025-06-02", "--rate", "1")["plants"]
+
+
+def test_validate_warns_about_a_missing_as_of(cwd: Path) -> None:
+    write(cwd, "p.yaml", PLANT.replace("as_of: 2025-06-02\n", ""))
+    result = run("validate", "p.yaml")
+    assert_ok(result, f"plant 'p1' has no as_of; day 0 is today, {date.today()}")
+    assert result.stdout == "ok: 1 plant, 0 scenarios\n"
+
+
+@pytest.mark.parametrize("command", ["runway", "simulate", "report"])
+def test_output_dash_is_stdout(cwd: Path, command: str) -> None:
+    write(cwd, "p.yaml", PLANT)
+    fmt = "markdown" if command == "report" else "json"
+    result = run(command, "p.yaml", "--format", fmt, "--output", "-",
+                 *(["--trials", 5] if command == "simulate" else []))  # fmt: skip
+    assert_ok(result)
+    assert result.stdout and not (cwd / "-").exists()
 
 
 def test_as_of_defaults_to_today_without_one(cwd: Path) -> None:

@@ -234,6 +234,18 @@ def _warn_about_days(
     plants: Sequence[PlantInput], day_zero: date | None, horizon: int, *, exposure: bool = True
 ) -> None:
     """Say when day 0 or the horizon may not be what the user thinks."""
+    moved = [
+        i.plant for i in plants if day_zero is not None and i.plant.as_of not in (None, day_zero)
+    ]
+    if moved and day_zero is not None:
+        first = moved[0]
+        others = f" and {len(moved) - 1} more" if len(moved) > 1 else ""
+        fate = "dropped" if first.as_of is not None and first.as_of < day_zero else "counted again"
+        _warn(
+            f"--as-of {day_zero} replaces the as_of of plant {first.id!r} ({first.as_of}){others}: "
+            f"its inventory is taken to stand on {day_zero}, and supply dated between the two "
+            f"is {fate}"
+        )
     for item in plants:
         plant = item.plant
         if day_zero is None and plant.as_of is None:
@@ -472,6 +484,7 @@ def validate(
     """Check plant, scenario and reference files; print `ok: N plants, M scenarios`."""
     with _user_errors():
         _, plants, chosen = load_inputs(files, scenarios, [], [], elements)
+    _warn_about_days(plants, None, MAX_HORIZON_DAYS, exposure=False)  # a missing as_of
     count = len(chosen) if scenarios else 0
     plural = "" if len(plants) == 1 else "s"
     typer.echo(f"ok: {len(plants)} plant{plural}, {count} scenario{'' if count == 1 else 's'}")

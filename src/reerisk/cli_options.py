@@ -78,13 +78,21 @@ FormatOpt = Annotated[
     OutputFormat,
     typer.Option("--format", help="Output format: table, json, csv or markdown.", metavar="FORMAT"),
 ]
+
+
+def _dash_is_stdout(value: Path | None) -> Path | None:
+    """`--output -` means stdout, as it does for most tools, not a file named `-`."""
+    return None if value is not None and str(value) == "-" else value
+
+
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
         "--output",
-        help="Write to this file (atomically) instead of stdout.",
+        help="Write to this file (atomically) instead of stdout; - is stdout.",
         metavar="FILE",
         show_default=False,
+        callback=_dash_is_stdout,
     ),
 ]
 FailUnderOpt = Annotated[
@@ -169,9 +177,10 @@ ReportOutputOpt = Annotated[
     typer.Option(
         "--output",
         help="Write here (atomically). Required for xlsx; Markdown puts its charts in "
-        "NAME-charts/ beside it. Default: stdout (HTML; Markdown without charts).",
+        "NAME-charts/ beside it. Default, or -: stdout (HTML; Markdown without charts).",
         metavar="FILE",
         show_default=False,
+        callback=_dash_is_stdout,
     ),
 ]
 
