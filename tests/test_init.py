@@ -82,8 +82,18 @@ def test_init_force_replaces(cwd: Path) -> None:
 def test_init_into_a_directory_or_a_missing_one(cwd: Path) -> None:
     (cwd / "plants").mkdir()
     assert_usage_error(run("init", "plants"), "plants: is a directory; give a file name")
-    result = run("init", "missing/plant.yaml")
-    assert_usage_error(result, "missing/plant.yaml: cannot write: No such file")
+    # The README's `reerisk init plants/bavaria.yaml` makes the folder it needs.
+    assert_ok(run("init", "new/sub/plant.yaml"))
+    assert_ok(run("validate", "new/sub/plant.yaml"))
+    write(cwd, "file", "")
+    assert_usage_error(run("init", "file/plant.yaml"), "file/plant.yaml: cannot create its folder")
+
+
+@pytest.mark.parametrize("name", ["plant.json", "plant.csv", "plant"])
+def test_init_writes_yaml_only_to_a_yaml_name(cwd: Path, name: str) -> None:
+    assert_usage_error(run("init", name), f"{name}: the starter file is YAML; name it .yaml")
+    assert not (cwd / name).exists()
+    assert_ok(run("init", "plant.YML"))
 
 
 def test_schema_line_comes_first() -> None:

@@ -123,8 +123,14 @@ def write_starter_plant(path: Path, *, force: bool) -> None:
 
     if path.is_dir():
         raise UsageError(f"{path}: is a directory; give a file name, such as {path}/plant.yaml")
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise UsageError(f"{path}: the starter file is YAML; name it .yaml, such as plant.yaml")
     if (path.exists() or path.is_symlink()) and not force:
         raise UsageError(f"{path} already exists; use --force to replace it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # `reerisk init plants/bavaria.yaml`
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot create its folder: {exc.strerror}") from None
     template = resources.files("reerisk") / "data" / "starter-plant.yaml"
     write_output(template.read_text(encoding="utf-8"), path, option="")
 
