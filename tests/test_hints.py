@@ -6,7 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_helpers import SCENARIOS, assert_input_error, assert_usage_error, run, write
+from cli_helpers import (
+    SCENARIOS,
+    assert_input_error,
+    assert_ok,
+    assert_usage_error,
+    run,
+    write,
+)
 
 # A plant with one magnet part and one metal, to misspell things in.
 #   1 id, 2 as_of, 3 materials, 4 rotor, 5 Dy, 6 lines, 7 line, 8 demand, 9 inventory,
@@ -179,3 +186,30 @@ def test_quoted_numbers_are_told_to_lose_the_quotes(
     cwd: Path, old: str, new: str, expected: str
 ) -> None:
     problems(cwd, PLANT.replace(old, new), expected)
+
+
+def test_scenario_levers_and_overrides_that_miss_by_a_typo_are_warned(cwd: Path) -> None:
+    # Dyy is one letter off Dy, `eu` is the plant's EU in lower case, p11 is close to p1:
+    # each would silently change nothing. Tb (no plant has it) and a far-off plant id are a
+    # shared scenario file's business, and say nothing.
+    write(cwd, "p.yaml", PLANT.replace("id: p1\n", "id: p1\nregion: EU\n"))
+    write(cwd, "s.yaml", """\
+scenarios:
+  - name: broker
+    approval_rate: 0.5
+    extra_stock: {Dyy: 10, Tb: 5}
+    overrides:
+      - {when: {region: eu}, approval_rate: 0.9}
+      - {when: {plant: p11}, approval_rate: 0.9}
+      - {when: {plant: somebody-elses-plant}, approval_rate: 0.9}
+""")  # fmt: skip
+    result = run("runway", "p.yaml", "--scenarios", "s.yaml", "--format", "csv")
+    assert_ok(
+        result,
+        "scenario 'broker': extra_stock 'Dyy' is no material of any plant in this run (did you "
+        "mean 'Dy'?), so it adds nothing",
+        "scenario 'broker': overrides[0].when.region 'eu' matches no plant in this run (did you "
+        "mean 'EU'?)",
+        "scenario 'broker': overrides[1].when.plant 'p11' matches no plant in this run (did you "
+        "mean 'p1'?)",
+    )

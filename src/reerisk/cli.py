@@ -169,6 +169,10 @@ def load_inputs(
         raise InputError(problems)
     _print_problems(problems)  # warnings only
     scenarios = choose_scenarios(loaded, scenario_names, rates, scenarios_file is not None)
+    from reerisk.crossref import scenario_warnings
+
+    for message in scenario_warnings(scenarios, plants):
+        _warn(message)
     return reference, plants, scenarios
 
 

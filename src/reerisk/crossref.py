@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from reerisk.calendar import has_calendar
 from reerisk.chem import suggest_symbol
 from reerisk.models import SUPPLY_KINDS, supply_kind
 from reerisk.sources import SourceFile
 from reerisk.yamlread import Path
+
+if TYPE_CHECKING:
+    from reerisk.models import Scenario
+    from reerisk.results import PlantInput
 
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
 _NEEDS_TRANSIT = ("filed", "every_days", "first_filed")
@@ -195,3 +199,46 @@ def undefined_message(material_id: str, defined: set[str], rare_earths: set[str]
     if match:
         return f"{message}; did you mean '{match[0]}'?"
     return f"{message}; define it under materials (in the plant or at the top of the file)"
+
+
+def scenario_warnings(scenarios: Sequence[Scenario], plants: Sequence[PlantInput]) -> list[str]:
+    """Scenario levers and overrides that touch no plant of this run.
+
+    Said only when the run has a name close to it (`Dyy` for `Dy`, `eu` for `EU`,
+    `my-plnat`): a likely typo. A scenario file shared between portfolios may
+    well name materials and plants that this run does not have.
+    """
+    materials = sorted({m for item in plants for m in item.materials})
+    seen = {
+        "plant": sorted({item.plant.id for item in plants}),
+        "region": sorted({item.plant.region for item in plants if item.plant.region}),
+        "country": sorted({item.plant.country for item in plants if item.plant.country}),
+    }
+    found = []
+    for scenario in scenarios:
+        for material_id in scenario.extra_stock:
+            hint = "" if material_id in materials else _close(material_id, materials)
+            if hint:
+                found.append(
+                    f"scenario {scenario.name!r}: extra_stock {material_id!r} is no material of "
+                    f"any plant in this run{hint}, so it adds nothing"
+                )
+        for index, override in enumerate(scenario.overrides):
+            for key, names in seen.items():
+                value = getattr(override.when, key)
+                if value is None or value in names:
+                    continue
+                hint = _close(value, names)
+                if hint:
+                    found.append(
+                        f"scenario {scenario.name!r}: overrides[{index}].when.{key} {value!r} "
+                        f"matches no plant in this run{hint}"
+                    )
+    return found
+
+
+def _close(name: str, names: Sequence[str]) -> str:
+    """` (did you mean 'EU'?)` for a name equal but for case, or close to one; else ""."""
+    same_but_case = [n for n in names if n.lower() == name.lower()]
+    match = same_but_case or difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    return f" (did you mean {match[0]!r}?)" if match else ""
