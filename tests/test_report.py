@@ -463,3 +463,13 @@ def test_trials_on_a_portfolio_with_nothing_licensed_are_certain(
 def test_trials_must_be_a_positive_count(small: tuple[Path, Path]) -> None:
     plants, _ = small
     assert_usage_error(run("report", plants, "--trials", "0"), "--trials 0")
+
+
+def test_one_plant_one_scenario_reads_in_the_singular(small: tuple[Path, Path]) -> None:
+    plants, _ = small
+    result = run("report", plants, "--rate", "0.5", "--horizon", 60, "--format", "markdown",
+                 env=EPOCH)  # fmt: skip
+    assert_ok(result)
+    # p-a, p-b and p-c run out within 60 days (10, 25 and 30 d); p-d does not.
+    assert "3 of 4 plants run out within 60 days under the one scenario." in result.stdout
+    assert "· 4 plants · 1 approval scenario ·" in result.stdout

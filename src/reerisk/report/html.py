@@ -57,8 +57,8 @@ def _head(report: Report) -> list[str]:
         "<header>",
         "<h1>Rare-earth supply risk: days until each plant runs out</h1>",
         f'<p class="meta">As of <strong>{esc(words.as_of_text(report))}</strong> · horizon '
-        f"<strong>{report.horizon_days} days</strong> · {plants} plant"
-        f"{'s' if plants != 1 else ''} · {len(report.scenarios)} approval scenarios · "
+        f"<strong>{report.horizon_days} days</strong> · {words.counted(plants, 'plant')} · "
+        f"{words.counted(len(report.scenarios), 'approval scenario')} · "
         f"generated {esc(words.generated_text(report.generated_at))}</p>",
         '<nav><a href="#summary">Summary</a><a href="#heat">Plants × scenarios</a>'
         + "".join(f'<a href="#plant-{esc(s.id)}">{esc(s.id)}</a>' for s in report.plants)

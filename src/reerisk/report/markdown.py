@@ -52,7 +52,8 @@ def render_markdown(report: Report, chart_links: Sequence[str | None]) -> str:
         "# Rare-earth supply risk: days until each plant runs out",
         "",
         f"As of **{words.as_of_text(report)}** · horizon **{horizon} days** · "
-        f"{len(report.plants)} plants · {len(report.scenarios)} approval scenarios · "
+        f"{words.counted(len(report.plants), 'plant')} · "
+        f"{words.counted(len(report.scenarios), 'approval scenario')} · "
         f"generated {words.generated_text(report.generated_at)}",
         "",
         "## Summary",

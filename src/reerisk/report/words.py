@@ -74,14 +74,22 @@ def stockout_sentence(stockout: Stockout, report: Report) -> str:
     )
 
 
+def counted(number: int, noun: str) -> str:
+    """`1 plant`, `6 plants`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def summary_sentences(report: Report) -> list[str]:
     """The executive summary, most urgent first."""
     horizon = report.horizon_days
     total = len(report.plants)
     stopping = [s for s in report.plants if s.worst is not None]
+    count = len(report.scenarios)
+    under_which = "the one scenario" if count == 1 else f"at least one of the {count} scenarios"
+    verb = "runs" if len(stopping) == 1 else "run"
     sentences = [
-        f"{len(stopping)} of {total} plant{'s' if total != 1 else ''} run out within "
-        f"{horizon} days under at least one of the {len(report.scenarios)} scenarios."
+        f"{len(stopping)} of {counted(total, 'plant')} {verb} out within {horizon} days "
+        f"under {under_which}."
     ]
     if not report.earliest:
         sentences.append(f"No plant runs out within {horizon} days under any scenario.")
