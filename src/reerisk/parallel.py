@@ -6,7 +6,6 @@ travel to them; the projections travel back in order, a chunk at a time.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -73,13 +72,14 @@ def map_plants(
 
     `work` need not be picklable (the workers inherit it); what it returns must be.
     """
-    if (
-        jobs <= 1
-        or len(plants) <= CHUNK_PLANTS
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if jobs <= 1 or len(plants) <= CHUNK_PLANTS:
         for item in plants:
             yield work(item)
+        return
+    import multiprocessing  # ~4 ms, paid only by runs that may fork
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(work, plants)
         return
     global _WORK
     _WORK = (work, plants)
