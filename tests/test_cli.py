@@ -1598,3 +1598,30 @@ def test_rate_scenarios_are_named_as_precisely_as_the_rate(cwd: Path) -> None:
     assert_ok(result)
     names = [s["name"] for s in json.loads(result.stdout)["scenarios"]]
     assert names == ["58.34%", "58.33%"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["runway", "p.yaml", "--fromat", "json"], "No such option: --fromat (Possible options: "
+         "--format, --rate) (see 'reerisk runway --help')"),
+        (["runway", "p.yaml", "--format", "JSON"], "Invalid value for '--format': 'JSON' is not "
+         "one of 'table', 'json', 'csv', 'markdown'."),
+        (["simulate"], "Missing argument 'FILE'. (see 'reerisk simulate --help')"),
+        (["runwya", "p.yaml"], "No such command 'runwya'. Did you mean 'runway'?"),
+        (["--bogus"], "No such option: --bogus (see 'reerisk --help')"),
+        # Click would keep the last and silently drop the first file:
+        (["runway", "p.yaml", "--scenarios", "a.yaml", "--scenarios=b.yaml"],
+         "--scenarios is given 2 times; give it once"),
+        (["compare", "p.yaml", "--fail-under", "10", "--fail-under", "20"],
+         "--fail-under is given 2 times; give it once"),
+    ],
+)  # fmt: skip
+def test_command_line_mistakes_are_one_line(cwd: Path, args: list[str], message: str) -> None:
+    write(cwd, "p.yaml", PLANT)
+    assert_usage_error(run(*args), message)
+
+
+def test_repeatable_options_may_repeat(cwd: Path) -> None:
+    write(cwd, "p.yaml", PLANT)
+    assert_ok(run("runway", "p.yaml", "--rate", "0.2", "--rate", "0.3", "--format", "csv"))

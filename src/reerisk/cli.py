@@ -12,9 +12,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError
+from typer._click.exceptions import UsageError as ClickUsageError
+from typer.core import TyperCommand, TyperGroup
 
 from reerisk import __version__
 from reerisk.cli_options import (
@@ -79,8 +82,61 @@ if TYPE_CHECKING:
 MAX_PROBLEMS_SHOWN = 50
 DEFAULT_HORIZON_DAYS = 365
 
+
+class _Command(TyperCommand):
+    """A command whose usage mistakes are one line, like every other error.
+
+    Click prints three (`Usage: …`, `Try …`, `Error: …`) and takes the last of
+    an option given twice; here an option that takes one value is refused when
+    it is given twice (`--scenarios a.yaml --scenarios b.yaml` would silently
+    drop a.yaml).
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        _refuse_repeated_options(self.params, args)
+        try:
+            return super().parse_args(ctx, args)
+        except NoArgsIsHelpError:
+            raise
+        except ClickUsageError as exc:
+            _fail(f"{_plain(exc.format_message())} (see 'reerisk {self.name} --help')")
+
+
+class _Group(TyperGroup):
+    """`reerisk runwya`: one line too, with the commands there are."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except NoArgsIsHelpError:
+            raise
+        except ClickUsageError as exc:
+            _fail(f"{_plain(exc.format_message())} (see 'reerisk --help')")
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except ClickUsageError as exc:
+            _fail(f"{_plain(exc.format_message())} (see 'reerisk --help')")
+
+
+def _plain(message: str) -> str:
+    """Click's message without the validator's `Value error, ` prefix."""
+    return message.replace("Value error, ", "")
+
+
+def _refuse_repeated_options(params: Sequence[Any], args: Sequence[str]) -> None:
+    for param in params:
+        if param.param_type_name != "option" or param.multiple or param.is_flag:
+            continue
+        given = [a for a in args for o in param.opts if a == o or a.startswith(f"{o}=")]
+        if len(given) > 1:
+            _fail(f"{param.opts[0]} is given {len(given)} times; give it once")
+
+
 app = typer.Typer(
     name="reerisk",
+    cls=_Group,
     help=(
         "Days until each plant runs out of export-licensed rare earths, "
         "under each licence-approval rate."
@@ -202,7 +258,7 @@ def _projection_run(
     return Run(chosen, reference.regimes, rare_earths, horizon, day_zero, date.today())
 
 
-@app.command()
+@app.command(cls=_Command)
 def runway(
     files: Files,
     scenarios: ScenariosOpt = None,
@@ -263,7 +319,7 @@ def _warn_about_days(
                 )
 
 
-@app.command()
+@app.command(cls=_Command)
 def compare(
     files: Files,
     scenarios: ScenariosOpt = None,
@@ -327,7 +383,7 @@ def compare(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=_Command)
 def simulate(
     files: Files,
     trials: TrialsOpt = str(DEFAULT_TRIALS),
@@ -430,7 +486,7 @@ def _report_gates(comparison: Comparison) -> bool:
     return bool(tripped)
 
 
-@app.command()
+@app.command(cls=_Command)
 def report(
     files: Files,
     scenarios: ScenariosOpt = None,
@@ -479,7 +535,7 @@ def report(
         write_report(document, chosen_format, output)
 
 
-@app.command()
+@app.command(cls=_Command)
 def validate(
     files: Files,
     scenarios: ScenariosOpt = None,
@@ -494,7 +550,7 @@ def validate(
     typer.echo(f"ok: {len(plants)} plant{plural}, {count} scenario{'' if count == 1 else 's'}")
 
 
-@app.command("elements")
+@app.command("elements", cls=_Command)
 def elements_command(
     on: Annotated[
         str | None,
@@ -526,7 +582,7 @@ def elements_command(
             write_output(render_reference(reference, day, output_format.value), None)
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema(
     kind: Annotated[
         SchemaKind,
@@ -551,7 +607,7 @@ def schema(
     typer.echo(json.dumps(document, indent=2))
 
 
-@app.command()
+@app.command(cls=_Command)
 def init(
     path: Annotated[
         Path,
