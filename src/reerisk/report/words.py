@@ -112,7 +112,8 @@ def unsaved_sentences(report: Report) -> list[str]:
         under = "every scenario" if scenarios == all_names else names(list(scenarios))
         sentences.append(
             f"Under {under}, no approval rate, even 100 %, keeps {names(plants)} running "
-            f"for {report.horizon_days} days: licences under review cannot cover the gap in time."
+            f"for {report.horizon_days} days: what is under licence review is too little, or "
+            "lands too late, to cover the gap."
         )
     return sentences
 
@@ -177,8 +178,8 @@ def _breakeven_sentence(section: PlantSection, worst: ScenarioResult) -> str:
     unsaved = [r.scenario for r in results if r.breakeven_rate is None]
     if worst.breakeven_rate is None:
         return (
-            f"Under {worst.scenario} no approval rate is enough: even at 100 %, the licences "
-            "under review (if any) cannot cover the gap in time."
+            f"Under {worst.scenario} no approval rate is enough: even at 100 %, what is under "
+            "licence review (if anything) is too little, or lands too late, to cover the gap."
         )
     text = (
         f"Under {worst.scenario} it needs an approval rate of at least "
