@@ -213,3 +213,19 @@ scenarios:
         "scenario 'broker': overrides[1].when.plant 'p11' matches no plant in this run (did you "
         "mean 'p1'?)",
     )
+
+
+def test_a_spreadsheet_export_is_named_as_one(cwd: Path) -> None:
+    problems(
+        cwd, "id,name,inventory\np1,Plant,100\n", "p.yaml:1:1: expected a mapping (one plant "
+        "with an id, or a portfolio with plants), got text (this looks like a spreadsheet "
+        "export; reerisk reads YAML or JSON",
+    )  # fmt: skip
+
+
+def test_a_rate_written_as_a_percentage_without_the_sign(cwd: Path) -> None:
+    write(cwd, "p.yaml", PLANT)
+    assert_usage_error(
+        run("runway", "p.yaml", "--rate", "60"),
+        "--rate '60': must be between 0 and 1 (0 % and 100 %); did you mean 60%?",
+    )

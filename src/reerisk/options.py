@@ -34,7 +34,8 @@ def parse_rate(text: str) -> float:
     except ValueError:
         raise UsageError(f"--rate {text!r}: expected a number 0..1 or a percentage") from None
     if not 0 <= rate <= 1:
-        raise UsageError(f"--rate {text!r}: must be between 0 and 1 (0 % and 100 %)")
+        hint = f"; did you mean {raw}%?" if not raw.endswith("%") and 1 < rate <= 100 else ""
+        raise UsageError(f"--rate {text!r}: must be between 0 and 1 (0 % and 100 %){hint}")
     return rate
 
 

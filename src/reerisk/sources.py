@@ -216,8 +216,15 @@ def describe(value: Any) -> str:
 
 
 def expect_mapping(source: SourceFile, what: str) -> bool:
-    if not isinstance(source.doc.value, dict):
-        source.report((), f"expected a mapping ({what}), got {describe(source.doc.value)}")
+    value = source.doc.value
+    if not isinstance(value, dict):
+        hint = ""
+        if isinstance(value, str) and ("," in value or "\t" in value or ";" in value):
+            hint = (
+                " (this looks like a spreadsheet export; reerisk reads YAML or JSON: see "
+                "`reerisk init` for a plant file to start from)"
+            )
+        source.report((), f"expected a mapping ({what}), got {describe(value)}{hint}")
         return False
     return True
 
