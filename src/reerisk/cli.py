@@ -417,7 +417,7 @@ def simulate(
         from reerisk.montecarlo import SimulationRun
         from reerisk.odds import REPORTED_PERCENTILES
 
-        percentiles = tuple(dict.fromkeys([*REPORTED_PERCENTILES, gate]))
+        percentiles = tuple(sorted({*REPORTED_PERCENTILES, gate}))  # columns in order
         run = SimulationRun(
             chosen, reference.regimes, horizon, day_zero, date.today(), run_trials, run_seed,
             percentiles, gate,
