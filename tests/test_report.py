@@ -473,3 +473,23 @@ def test_one_plant_one_scenario_reads_in_the_singular(small: tuple[Path, Path]) 
     # p-a, p-b and p-c run out within 60 days (10, 25 and 30 d); p-d does not.
     assert "3 of 4 plants run out within 60 days under the one scenario." in result.stdout
     assert "· 4 plants · 1 approval scenario ·" in result.stdout
+
+
+def test_trials_add_the_earliest_pessimistic_stockout_to_the_summary(
+    small: tuple[Path, Path],
+) -> None:
+    # Nothing is licensed, so every trial is the deterministic run: p-a's P10 is its runway,
+    # 100 kg / 10 kg a day = day 10 (2025-06-12), under `base` (listed before `halved`, where
+    # p-a lasts 20 days), and every trial runs out.
+    plants, scenarios = small
+    result = run("report", plants, "--scenarios", scenarios, "--horizon", 60, "--trials", 20,
+                 "--format", "markdown", env=EPOCH)  # fmt: skip
+    assert_ok(result)
+    assert (
+        "With each licence granted or refused whole, the earliest pessimistic stockout is p-a "
+        "under base: one trial in ten runs out by day 10 (2025-06-12), and 100% of trials run "
+        "out within 60 days."
+    ) in result.stdout
+    without = run("report", plants, "--scenarios", scenarios, "--horizon", 60,
+                  "--format", "markdown", env=EPOCH)  # fmt: skip
+    assert "pessimistic" not in without.stdout

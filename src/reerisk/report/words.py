@@ -6,7 +6,7 @@ Each format escapes them its own way; nothing here knows HTML or Markdown.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from reerisk.models import Override, RateStep, Regime, Scenario, Triangular
 from reerisk.render.summary import RED_UNDER_DAYS, YELLOW_UNDER_DAYS, percent, tier
@@ -93,7 +93,32 @@ def summary_sentences(report: Report) -> list[str]:
     ]
     if not report.earliest:
         sentences.append(f"No plant runs out within {horizon} days under any scenario.")
-    return sentences
+    return sentences + trial_sentences(report)
+
+
+def trial_sentences(report: Report) -> list[str]:
+    """With Monte Carlo figures: the earliest pessimistic (P10) stockout, which may differ."""
+    if not report.stats:
+        return []
+    candidates = []
+    for section in report.plants:
+        for result in section.projection.results:
+            stats = report.stats.get((section.id, result.scenario))
+            if stats is not None and stats.p10_days is not None:
+                candidates.append((stats.p10_days, -stats.p_stockout, section, result, stats))
+    horizon = report.horizon_days
+    if not candidates:
+        return [
+            f"With each licence granted or refused whole, fewer than one trial in ten runs out "
+            f"within {horizon} days, for every plant and scenario."
+        ]
+    days, _, section, result, stats = min(candidates, key=lambda c: (c[0], c[1]))
+    on = section.projection.as_of + timedelta(days=days)
+    return [
+        f"With each licence granted or refused whole, the earliest pessimistic stockout is "
+        f"{section.id} under {result.scenario}: one trial in ten runs out by day {days} ({on}), "
+        f"and {stats.p_stockout:.0%} of trials run out within {horizon} days."
+    ]
 
 
 def unsaved_sentences(report: Report) -> list[str]:
