@@ -54,30 +54,31 @@ class Command(TyperCommand):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         _refuse_repeated_options(self.params, args)
-        try:
+        with _one_line_usage_errors(f"reerisk {self.name} --help"):
             return super().parse_args(ctx, args)
-        except NoArgsIsHelpError:
-            raise
-        except ClickUsageError as exc:
-            fail(f"{_plain(exc.format_message())} (see 'reerisk {self.name} --help')")
 
 
 class _Group(TyperGroup):
     """`reerisk runwya`: one line too, with the commands there are."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        try:
+        with _one_line_usage_errors("reerisk --help"):
             return super().parse_args(ctx, args)
-        except NoArgsIsHelpError:
-            raise
-        except ClickUsageError as exc:
-            fail(f"{_plain(exc.format_message())} (see 'reerisk --help')")
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        try:
+        with _one_line_usage_errors("reerisk --help"):
             return super().resolve_command(ctx, args)
-        except ClickUsageError as exc:
-            fail(f"{_plain(exc.format_message())} (see 'reerisk --help')")
+
+
+@contextmanager
+def _one_line_usage_errors(help_command: str) -> Iterator[None]:
+    """Click's usage error as `reerisk: error: …` and exit 2; a bare `reerisk` still shows help."""
+    try:
+        yield
+    except NoArgsIsHelpError:
+        raise
+    except ClickUsageError as exc:
+        fail(f"{_plain(exc.format_message())} (see '{help_command}')")
 
 
 def _plain(message: str) -> str:
