@@ -77,9 +77,12 @@ def project_plant(
         if schedule is None:
             schedule = review_schedule(setup.plan, terms, as_of, horizon_days)
             schedules[review_days] = schedule
-        rate_on = {channel: channel_terms.rate_on for channel, channel_terms in terms.items()}
+        fixed = {channel: channel_terms.fixed_rate for channel, channel_terms in terms.items()}
         for day, filing, decision in schedule:
-            reviewed[filing.material].append((day, filing.qty, rate_on[filing.channel](decision)))
+            rate = fixed[filing.channel]
+            if rate is None:  # a rate that steps with the decision date
+                rate = terms[filing.channel].rate_on(decision)
+            reviewed[filing.material].append((day, filing.qty, rate))
         results.append(project_scenario(setup, scenario, reviewed, done))
     return PlantProjection(item.plant.id, item.plant.name, as_of, tuple(results))
 
@@ -110,12 +113,12 @@ def plant_setup(
 ) -> PlantSetup:
     """The calendar, the supply plan, the element basis and each material's certain supply."""
     plan = supply_plan(item, regimes, as_of, horizon_days)
+    certain_of: dict[str, dict[int, float]] = {material_id: {} for material_id in item.materials}
+    for arrival in plan.certain:
+        if (certain := certain_of.get(arrival.material)) is not None:
+            certain[arrival.day] = certain.get(arrival.day, 0.0) + arrival.qty
     inputs = []
     for material_id, definition in item.materials.items():
-        certain: dict[int, float] = {}
-        for arrival in plan.certain:
-            if arrival.material == material_id:
-                certain[arrival.day] = certain.get(arrival.day, 0.0) + arrival.qty
         inputs.append(
             MaterialInput(
                 material_id,
@@ -124,7 +127,7 @@ def plant_setup(
                 item.plant.inventory.get(material_id, 0.0),
                 item.plant.recovery_days.get(material_id),
                 is_controlled(material_id, definition, regimes, as_of),
-                certain,
+                certain_of[material_id],
             )
         )
     return PlantSetup(
@@ -325,6 +328,8 @@ class ElementBasis:
     holders: tuple[tuple[int, str, float, float, float], ...]
     # (position in the plant's materials, material id, kg of the element per
     #  unit of material, units needed per production day, units in stock)
+    demand_kg: float  # kg needed per production day, before any lever
+    stock_kg: float  # kg in stock on day 0, before any lever
 
 
 def element_basis(
@@ -333,17 +338,23 @@ def element_basis(
     """Per rare earth found in the plant's materials, in `rare_earths` order."""
     holders: dict[str, list[tuple[int, str, float, float, float]]] = {}
     for position, (material_id, material) in enumerate(item.materials.items()):
-        for symbol, pct in element_content(material_id, material).items():
+        content = element_content(material_id, material)
+        if not any(pct > 0 for pct in content.values()):
+            continue
+        per_day = daily_need(item, material_id)
+        stock = item.plant.inventory.get(material_id, 0.0)
+        unit_kg = kg_per_unit(material)
+        for symbol, pct in content.items():
             if pct > 0:
-                per_day = daily_need(item, material_id)
-                stock = item.plant.inventory.get(material_id, 0.0)
-                kg = kg_per_unit(material) * (pct / 100.0)
+                kg = unit_kg * (pct / 100.0)
                 holders.setdefault(symbol, []).append((position, material_id, kg, per_day, stock))
     found: list[ElementBasis] = []
     for symbol in rare_earths:
         if symbol in holders:
             controlled = any(r.in_force(as_of) and symbol in r.elements for r in regimes)
-            found.append(ElementBasis(symbol, controlled, tuple(holders[symbol])))
+            mine = tuple(holders[symbol])
+            demand_kg, stock_kg = _element_kg(mine, 1.0, {})
+            found.append(ElementBasis(symbol, controlled, mine, demand_kg, stock_kg))
     return found
 
 
@@ -351,26 +362,43 @@ def element_results(
     basis: Sequence[ElementBasis], materials: Sequence[MaterialResult], scenario: Scenario
 ) -> tuple[ElementResult, ...]:
     """Each element under the scenario: kg per production day, kg in stock, earliest runway."""
+    levered = scenario.demand_scale != 1.0 or scenario.extra_stock
     found = []
     for element in basis:
-        demand_kg = stock_kg = 0.0
-        known: list[int] = []
-        for position, material_id, kg, per_day, stock in element.holders:
-            demand_kg += per_day * scenario.demand_scale * kg
-            stock_kg += (stock + scenario.extra_stock.get(material_id, 0.0)) * kg
-            days = materials[position].runway_days
-            if days is not None:
-                known.append(days)
+        if levered:
+            demand_kg, stock_kg = _element_kg(
+                element.holders, scenario.demand_scale, scenario.extra_stock
+            )
+        else:
+            demand_kg, stock_kg = element.demand_kg, element.stock_kg
+        runway: int | None = None
+        for holder in element.holders:
+            days = materials[holder[0]].runway_days
+            if days is not None and (runway is None or days < runway):
+                runway = days
         found.append(
             ElementResult(
                 symbol=element.symbol,
                 demand_kg_per_day=demand_kg,
                 stock_kg=stock_kg,
                 controlled=element.controlled,
-                runway_days=min(known) if known else None,
+                runway_days=runway,
             )
         )
     return tuple(found)
+
+
+def _element_kg(
+    holders: Sequence[tuple[int, str, float, float, float]],
+    demand_scale: float,
+    extra_stock: Mapping[str, float],
+) -> tuple[float, float]:
+    """An element's kg needed per production day and kg in stock, under the levers."""
+    demand_kg = stock_kg = 0.0
+    for _, material_id, kg, per_day, stock in holders:
+        demand_kg += per_day * demand_scale * kg
+        stock_kg += (stock + extra_stock.get(material_id, 0.0)) * kg
+    return demand_kg, stock_kg
 
 
 def combine(

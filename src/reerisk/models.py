@@ -204,7 +204,10 @@ class Regime(Strict):
         """True when the regime applies on `day` (SPEC §2.1)."""
         if day < self.effective or (self.ended is not None and day >= self.ended):
             return False
-        return not any(window.start <= day <= window.until for window in self.suspended)
+        for window in self.suspended:  # noqa: SIM110 - a loop, not any(): it runs per filing
+            if window.start <= day <= window.until:
+                return False
+        return True
 
 
 class ReferenceData(Strict):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from reerisk.calendar import china_decision_date
 from reerisk.models import (
@@ -41,6 +42,12 @@ class ReviewTerms:
     review_working_days: int  # the deterministic value: a triangle's mode
     review_triangle: Triangular | None = None  # what Monte Carlo draws from, when given
 
+    @property
+    def fixed_rate(self) -> float | None:
+        """The rate when it is one number for every decision date, else None."""
+        rate = self.approval_rate
+        return float(rate) if isinstance(rate, int | float) else None
+
     def rate_on(self, decision: date) -> float:
         """The approval rate for a decision on `decision`."""
         rate = self.approval_rate
@@ -54,12 +61,11 @@ class ReviewTerms:
         return current
 
 
-@dataclass(frozen=True, slots=True)
-class Arrival:
+class Arrival(NamedTuple):
     """Stock that lands on day `day` of the horizon.
 
     `qty` is the full quantity; `rate` the share expected to be approved
-    (1.0 for stock that needs no review).
+    (1.0 for stock that needs no review). A named tuple: a plant makes dozens.
     """
 
     day: int
@@ -90,7 +96,19 @@ def is_controlled(
 
 def _covers(regime: Regime, content: dict[str, float]) -> bool:
     """Does the regime list an element above its threshold in this content (mass-%)?"""
-    return any(content.get(symbol, 0.0) > regime.min_content_pct for symbol in regime.elements)
+    threshold = regime.min_content_pct
+    for symbol, pct in content.items():  # noqa: SIM110 - a loop is faster than any() here
+        if pct > threshold and symbol in regime.elements:
+            return True
+    return False
+
+
+def _in_force(regimes: Sequence[Regime], day: date) -> bool:
+    """Is one of `regimes` in force on `day`? (Asked for every filing: a loop, not any().)"""
+    for regime in regimes:  # noqa: SIM110
+        if regime.in_force(day):
+            return True
+    return False
 
 
 def review_terms(scenario: Scenario, plant: Plant, channel: str) -> ReviewTerms:
@@ -122,8 +140,7 @@ def filing_dates(order: StandingOrder, last_day: date) -> list[date]:
     return [order.first_filed + timedelta(days=k * order.every_days) for k in range(count)]
 
 
-@dataclass(frozen=True, slots=True)
-class Filing:
+class Filing(NamedTuple):
     """One application, or one filing of a standing order, that goes to licence review."""
 
     material: str
@@ -150,33 +167,35 @@ def supply_plan(
     """
     plant = item.plant
     last_day = as_of + timedelta(days=horizon_days - 1)
+    day_zero = as_of.toordinal()
     certain: list[Arrival] = []
     reviewed: list[Filing] = []
     controlling: dict[str, list[Regime]] = {}  # material -> regimes that cover its content
 
-    def land(on: date, material: str, qty: float) -> None:
-        day = (on - as_of).days
+    def land(on: date, transit: int, material: str, qty: float) -> None:
+        day = on.toordinal() + transit - day_zero
         if 0 <= day < horizon_days:
             certain.append(Arrival(day, material, qty, False, 1.0))
 
     for entry in plant.supply:
         if isinstance(entry, Shipment):
-            land(entry.arrives, entry.material, entry.qty)
+            land(entry.arrives, 0, entry.material, entry.qty)
             continue
         transit = entry.transit_days if entry.transit_days is not None else plant.transit_days
         transit = transit or 0
         if isinstance(entry, Application) and entry.approved is not None:
-            land(entry.approved + timedelta(days=transit), entry.material, entry.qty)
+            land(entry.approved, transit, entry.material, entry.qty)
             continue
         filings = [entry.filed] if isinstance(entry, Application) else filing_dates(entry, last_day)
         if entry.material not in controlling:
             content = element_content(entry.material, item.materials[entry.material])
             controlling[entry.material] = [r for r in regimes if _covers(r, content)]
+        regimes_here = controlling[entry.material]
         for filed in filings:
-            if any(regime.in_force(filed) for regime in controlling[entry.material]):
+            if _in_force(regimes_here, filed):
                 reviewed.append(Filing(entry.material, entry.qty, filed, transit, entry.channel))
             else:
-                land(filed + timedelta(days=transit), entry.material, entry.qty)
+                land(filed, transit, entry.material, entry.qty)
     return SupplyPlan(tuple(certain), tuple(reviewed))
 
 
