@@ -188,6 +188,24 @@ def test_quoted_numbers_are_told_to_lose_the_quotes(
     problems(cwd, PLANT.replace(old, new), expected)
 
 
+def test_thousands_separators_are_named(cwd: Path) -> None:
+    # Block style: `qty: 1,100` is the text '1,100'.
+    problems(
+        cwd,
+        PLANT.replace("  - {material: rotor, qty: 100, arrives: 2025-06-20}\n",
+                      "  - material: rotor\n    qty: 1,100\n    arrives: 2025-06-20\n"),
+        "p.yaml:13:10: supply[0].qty: Input should be a valid number; write it without "
+        "thousands separators: 1100 (got '1,100')",
+    )  # fmt: skip
+    # Inside braces the comma ends the entry: qty is 1 and `100` becomes a key of its own.
+    problems(
+        cwd,
+        PLANT.replace("qty: 100,", "qty: 1,100,"),
+        "p.yaml:12:30: supply[0].100: unknown key '100'; inside { } a comma separates "
+        "entries: write numbers without thousands separators (6500, not 6,500)",
+    )
+
+
 def test_scenario_levers_and_overrides_that_miss_by_a_typo_are_warned(cwd: Path) -> None:
     # Dyy is one letter off Dy, `eu` is the plant's EU in lower case, p11 is close to p1:
     # each would silently change nothing. Tb (no plant has it) and a far-off plant id are a

@@ -115,6 +115,12 @@ def unknown_key_message(root: Any, loc: tuple[Any, ...]) -> str:
     the annotations to the model that refused the key.
     """
     key = loc[-1]
+    if isinstance(key, str) and key.isdigit() and len(key) == 3:
+        # `{qty: 6,500}`: inside braces the comma ends the entry, and `500` becomes a key.
+        return (
+            f"unknown key '{key}'; inside {{ }} a comma separates entries: "
+            "write numbers without thousands separators (6500, not 6,500)"
+        )
     model = _model_at(root, loc[:-1])
     if model is None:
         return f"unknown key '{key}'"

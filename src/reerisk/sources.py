@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path as FilePath
@@ -78,7 +79,13 @@ class SourceFile:
         if error["type"] == "extra_forbidden":
             message = unknown_key_message(model, tuple(error["loc"]))
         value = error.get("input")
-        if error["type"] in _NUMBER_ERRORS and isinstance(value, str) and _is_number(value):
+        if (
+            error["type"] in _NUMBER_ERRORS
+            and isinstance(value, str)
+            and _THOUSANDS.fullmatch(value)
+        ):
+            message += f"; write it without thousands separators: {value.replace(',', '')}"
+        elif error["type"] in _NUMBER_ERRORS and isinstance(value, str) and _is_number(value):
             if value.strip().endswith("%"):
                 message += "; write the number alone, without '%' (see the field's unit)"
             else:
@@ -94,6 +101,7 @@ class SourceFile:
 
 
 _NUMBER_ERRORS = frozenset({"float_type", "int_type"})
+_THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
 
 
 def _is_number(text: str) -> bool:
