@@ -115,7 +115,7 @@ def unknown_key_message(root: Any, loc: tuple[Any, ...]) -> str:
     the annotations to the model that refused the key.
     """
     key = loc[-1]
-    if isinstance(key, str) and key.isdigit() and len(key) == 3:
+    if isinstance(key, str) and key.isascii() and key.isdigit() and len(key) == 3:
         # `{qty: 6,500}`: inside braces the comma ends the entry, and `500` becomes a key.
         return (
             f"unknown key '{key}'; inside {{ }} a comma separates entries: "
