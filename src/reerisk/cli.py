@@ -8,7 +8,6 @@ commands, so `reerisk --help` and `--version` stay fast.
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -165,22 +164,14 @@ def load_inputs(
     elements_file: Path | None,
 ) -> tuple[ReferenceData, list[PlantInput], list[Scenario]]:
     """Read every file given, then raise one InputError listing every problem."""
-    from reerisk.loading import load_plants, load_reference, load_scenarios
+    from reerisk.loading import collector_paused, load_plants, load_reference, load_scenarios
 
     rates = list(dict.fromkeys(parse_rate(text) for text in rate_texts))  # 0.3 and 30% once
     problems: list[Problem] = []
-    # Loading builds millions of small objects and no cycles worth collecting: the
-    # cyclic collector would walk them over and over (half the load time at 10 000
-    # plants). Afterwards they are frozen out of its sight, which also keeps forked
-    # --jobs workers from copying them.
-    gc.disable()
-    try:
+    with collector_paused():
         reference = load_reference(str(elements_file) if elements_file else None, problems)
         plants = load_plants([str(f) for f in files], reference, problems)
         loaded = load_scenarios(str(scenarios_file), problems) if scenarios_file else []
-    finally:
-        gc.enable()
-        gc.freeze()
     errors = [problem for problem in problems if not problem.warning]
     if errors or reference is None:
         raise InputError(problems)

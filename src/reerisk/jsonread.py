@@ -20,11 +20,11 @@ string, a run of 101 digits inside a string): that only costs the fast path.
 
 Positions are found only when asked for: `JsonDocument.locate` walks the text
 down the path, noting where each member of each container it passes starts
-(json's C scanner skips over the members). Loading locates every plant's id,
-which costs about one more `json.loads` in all, not a YAML parse. They are the
-positions `parse_yaml` gives: a value at its first character (the bracket, the opening quote, the
-digit or sign), a key at its opening quote; lines and columns are 1-based,
-columns counted in characters.
+(json's C scanner skips over the members). A valid file is never walked:
+loading asks for a position only to report a problem (a repeated plant id
+included). They are the positions `parse_yaml` gives: a value at its first
+character (the bracket, the opening quote, the digit or sign), a key at its
+opening quote; lines and columns are 1-based, columns counted in characters.
 """
 
 from __future__ import annotations
