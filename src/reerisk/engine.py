@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -330,6 +330,7 @@ class ElementBasis:
     #  unit of material, units needed per production day, units in stock)
     demand_kg: float  # kg needed per production day, before any lever
     stock_kg: float  # kg in stock on day 0, before any lever
+    results: dict[int | None, ElementResult] = field(default_factory=dict)  # by runway
 
 
 def element_basis(
@@ -376,15 +377,13 @@ def element_results(
             days = materials[holder[0]].runway_days
             if days is not None and (runway is None or days < runway):
                 runway = days
-        found.append(
-            ElementResult(
-                symbol=element.symbol,
-                demand_kg_per_day=demand_kg,
-                stock_kg=stock_kg,
-                controlled=element.controlled,
-                runway_days=runway,
-            )
-        )
+        # Without levers, scenarios with the same runway share the (frozen) result.
+        shared = None if levered else element.results.get(runway)
+        if shared is None:
+            shared = ElementResult(element.symbol, demand_kg, stock_kg, element.controlled, runway)
+            if not levered:
+                element.results[runway] = shared
+        found.append(shared)
     return tuple(found)
 
 
